@@ -1,0 +1,111 @@
+"""The ``kit`` command line (also ``python -m kit``).
+
+Sub-commands::
+
+    kit sample   --stores 12 --months 12 --seed 7 --out data/sample
+    kit run      --notebook 03_complaint_audit --stores all --period 2026-01-01..2026-12-31
+    kit validate FILE --kind complaints [--mapping m.yaml] [--lang zh|en]
+
+Problems a user can fix are printed as one message (no traceback) and the exit code says what
+happened: 0 clean, 1 ran but something failed or was rejected, 2 input unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from kit import __version__
+from kit.errors import EXIT_PARTIAL, KitError
+
+
+def _lang_default() -> str:
+    lang = os.environ.get("KIT_LANG", "zh")
+    return lang if lang in ("zh", "en") else "zh"
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from kit.sample import write_chain
+
+    paths = write_chain(args.out, stores=args.stores, months=args.months, seed=args.seed, start=args.start)
+    for name, path in paths.items():
+        print(f"{name}: {path}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from kit.batch import parse_period, plan_jobs, run_batch, select_stores
+    from kit.io import load_table, _find
+
+    period = parse_period(args.period)
+    data_dir = Path(args.data)
+    stores = load_table("stores", _find(data_dir, "stores")).data
+    store_ids = select_stores(stores, args.stores)
+    names = [n.strip() for n in (args.notebooks or args.notebook).split(",") if n.strip()]
+    out = Path(args.out or f"reports/{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
+    jobs = [job for name in names for job in plan_jobs(name, store_ids, period=period, data_dir=data_dir,
+                                                           lang=args.lang, out_dir=out, workspace=args.workspace)]
+    results = run_batch(jobs, workers=args.workers, progress=not args.no_progress, lang=args.lang)
+    failed = [r for r in results if r.status != "ok"]
+    print(f"{len(results) - len(failed)} / {len(results)} ok — {out.resolve() / 'index.html'}")
+    for r in failed:
+        err = r.error or {}
+        print(f"  FAILED {r.store_id} {r.notebook}: cell {err.get('cell', '?')}: {err.get('ename')}: {err.get('evalue')}")
+    return EXIT_PARTIAL if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kit", description="Customer-service quality kit: sample data, validation and per-store reports.")
+    parser.add_argument("--version", action="version", version=f"kit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("sample", help="write the deterministic synthetic sample chain")
+    p.add_argument("--stores", type=int, default=12, help="number of stores (default 12)")
+    p.add_argument("--months", type=int, default=12, help="number of months (default 12)")
+    p.add_argument("--seed", type=int, default=7, help="random seed; same seed, same files (default 7)")
+    p.add_argument("--start", type=date.fromisoformat, default=date(2026, 1, 1), help="first day, YYYY-MM-DD (default 2026-01-01)")
+    p.add_argument("--out", default="data/sample", help="output folder (default data/sample)")
+    p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("run", help="run a notebook for every selected store with papermill, in parallel")
+    p.add_argument("--notebook", default="03_complaint_audit", help="notebook name or number (default 03_complaint_audit)")
+    p.add_argument("--notebooks", help="several notebooks, comma-separated (e.g. 03,04)")
+    p.add_argument("--stores", default="all", help="all | 001,007 | region=华东 (default all)")
+    p.add_argument("--period", default="2026-01-01..2026-12-31", help="YYYY-MM-DD..YYYY-MM-DD")
+    p.add_argument("--data", default="data/sample", help="data folder (default data/sample)")
+    p.add_argument("--workspace", default="", help="client workspace folder (optional)")
+    p.add_argument("--lang", choices=["zh", "en"], default=_lang_default(), help="report language (default zh, or $KIT_LANG)")
+    p.add_argument("--out", help="run folder (default reports/<start>-<end>)")
+    p.add_argument("--workers", type=int, help="parallel workers (default: number of cores)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.set_defaults(func=_cmd_run)
+
+    try:
+        from kit.validate import add_parser as add_validate
+    except ImportError:  # the intake module is optional while it is being built
+        add_validate = None
+    if add_validate is not None:
+        add_validate(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kit`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = getattr(args, "lang", None) or _lang_default()
+    try:
+        return int(args.func(args) or 0)
+    except KitError as err:
+        print(err.message(lang), file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,38 @@
+import subprocess
+import sys
+
+import pytest
+
+from kit.cli import main
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["sample", "--help"], ["run", "--help"]])
+def test_help(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 0
+    assert "usage: kit" in capsys.readouterr().out
+
+
+def test_python_dash_m_kit_help():
+    out = subprocess.run([sys.executable, "-m", "kit", "--help"], capture_output=True, text=True, check=True)
+    assert "sample" in out.stdout and "run" in out.stdout
+
+
+def test_sample_command_writes_files(tmp_path, capsys):
+    assert main(["sample", "--stores", "2", "--months", "1", "--seed", "3", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["complaints.csv", "stores.csv", "surveys.csv", "transactions.csv"]
+
+
+def test_user_errors_print_one_message_and_exit_2(tmp_path, capsys):
+    code = main(["run", "--data", str(tmp_path / "nowhere"), "--lang", "en"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err and "nowhere" in err
+
+
+def test_bad_period_and_unknown_store(small_chain_dir, capsys):
+    assert main(["run", "--data", str(small_chain_dir), "--period", "2026-02-30..2026-03-01", "--lang", "en"]) == 2
+    assert "period" in capsys.readouterr().err
+    assert main(["run", "--data", str(small_chain_dir), "--stores", "001,099", "--lang", "zh"]) == 2
+    assert "099" in capsys.readouterr().err

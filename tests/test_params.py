@@ -1,0 +1,31 @@
+import pytest
+
+from kit.errors import ParameterError
+from kit.params import validate_params
+
+GOOD = dict(store_id="001", period_start="2026-01-01", period_end="2026-12-31", data_dir=".", lang="zh")
+
+
+def test_valid_parameters_keep_store_id_as_text():
+    p = validate_params(**GOOD)
+    assert p.store_id == "001" and p.lang == "zh" and p.unmask is False
+
+
+@pytest.mark.parametrize(
+    "change, column, words",
+    [
+        ({"store_id": 1}, "store_id", "'001'"),
+        ({"lang": "fr"}, "lang", "lang"),
+        ({"period_end": "2025-01-01"}, "period_end", "before"),
+        ({"period_start": "2026-13-01"}, "period_start", "YYYY-MM-DD"),
+        ({"stor_id": "001"}, "stor_id", "unknown parameter"),
+    ],
+)
+def test_bad_parameters_name_the_parameter(change, column, words):
+    values = {**GOOD, **change}
+    with pytest.raises(ParameterError) as info:
+        validate_params(**values)
+    assert words in info.value.message("en")
+    if column != "period_end":
+        assert info.value.where.column == column
+    assert info.value.message("zh")
