@@ -66,7 +66,7 @@ def test_complaints_per_month_fills_empty_months():
 
 def test_filter_period_is_inclusive_of_both_days():
     frame = pd.DataFrame({"store_id": ["001", "001", "002", "001"],
-                          "created_at": pd.to_datetime(["2025-12-31 23:59", "2026-01-01 00:00", "2026-01-15", "2026-01-31 23:59:59"])})
+                          "created_at": pd.to_datetime(["2025-12-31 23:59", "2026-01-01 00:00", "2026-01-15 00:00", "2026-01-31 23:59:59"], format="ISO8601")})
     out = audit.filter_period(frame, "2026-01-01", "2026-01-31", store_id="001")
     assert out.index.tolist() == [1, 3]
 
