@@ -398,7 +398,7 @@ def _surveys(spec: ChainSpec, profile: pd.DataFrame, customers: pd.DataFrame, rn
     latent = 0.55 * level + 0.45 * quality + rng.normal(0, 0.18, n)
     nps = _likert_from_latent(2.0 + 9.0 * latent + rng.normal(0, 1.0, n), 0, 10)
     csat = _likert_from_latent(1.0 + 4.2 * latent + rng.normal(0, 0.5, n), 1, 5)
-    ces = _likert_from_latent(7.0 - 5.5 * latent + rng.normal(0, 0.8, n), 1, 7)
+    ces = _likert_from_latent(1.0 + 5.5 * latent + rng.normal(0, 0.8, n), 1, 7)  # CES 2.0: 7 = very easy
 
     cust_store = customers["store_idx"].to_numpy()
     order = np.argsort(cust_store, kind="stable")
