@@ -21,7 +21,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -48,12 +48,18 @@ def set_message_language(lang: str) -> None:
 
 @dataclass(frozen=True)
 class StoreReport:
-    """Everything a per-store notebook works on, already filtered and masked."""
+    """Everything a per-store notebook works on, already filtered and masked.
+
+    ``complaints``, ``surveys`` and ``transactions`` hold the store's rows of the period;
+    ``chain`` holds every store's full tables (for comparisons with the chain).
+    """
 
     params: ReportParams
     store: pd.Series
     chain: Chain
     complaints: pd.DataFrame
+    surveys: pd.DataFrame
+    transactions: pd.DataFrame
     standards: Standards
     standards_note: str
     as_of: pd.Timestamp
@@ -85,6 +91,8 @@ def open_store_report(**raw: Any) -> StoreReport:
     params = validate_params(ReportParams, **raw)
     setup_fonts()
     chain = load_chain(params.data_dir)
+    if not params.unmask:  # mask once, before any table of the chain can be shown
+        chain = replace(chain, complaints=replace(chain.complaints, data=mask_frame(chain.complaints.data)))
     stores = chain.stores.data
     match = stores.loc[stores["store_id"] == params.store_id]
     if match.empty:
@@ -98,15 +106,16 @@ def open_store_report(**raw: Any) -> StoreReport:
             hint_en=f"known stores: {known}",
         )
     complaints = filter_period(chain.complaints.data, params.period_start, params.period_end, store_id=params.store_id)
-    if not params.unmask:
-        complaints = mask_frame(complaints)
+    window = dict(store_id=params.store_id, time_col="date")
+    surveys = filter_period(chain.surveys.data, params.period_start, params.period_end, **window)
+    transactions = filter_period(chain.transactions.data, params.period_start, params.period_end, **window)
     standards, note = default_standards(), t("text.default_standards", params.lang)
     period_end = pd.Timestamp(params.period_end) + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
     times = chain.complaints.data.select_dtypes("datetime")
     extracted = times.max().max() if not times.empty else period_end
     as_of = min(period_end, extracted) if pd.notna(extracted) else period_end
     return StoreReport(params=params, store=match.iloc[0], chain=chain, complaints=complaints,
-                       standards=standards, standards_note=note, as_of=as_of)
+                       surveys=surveys, transactions=transactions, standards=standards, standards_note=note, as_of=as_of)
 
 
 def table(
