@@ -5,6 +5,7 @@ Sub-commands::
     kit sample   --stores 12 --months 12 --seed 7 --out data/sample
     kit run      --notebook 03_complaint_audit --stores all --period 2026-01-01..2026-12-31
     kit validate FILE --kind complaints [--mapping m.yaml] [--lang zh|en]
+    kit workspace new NAME
 
 Problems a user can fix are printed as one message (no traceback) and the exit code says what
 happened: 0 clean, 1 ran but something failed or was rejected, 2 input unusable.
@@ -57,6 +58,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if failed else 0
 
 
+def _cmd_workspace_new(args: argparse.Namespace) -> int:
+    from kit.workspace import create_workspace
+
+    ws = create_workspace(Path(args.root), args.name, overwrite=args.overwrite)
+    print(ws.path)
+    for path in sorted(ws.path.glob("*.yaml")):
+        print(f"  {path.name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kit", description="Customer-service quality kit: sample data, validation and per-store reports.")
     parser.add_argument("--version", action="version", version=f"kit {__version__}")
@@ -82,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="parallel workers (default: number of cores)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("workspace", help="client workspaces (customer types, standards)")
+    wsub = p.add_subparsers(dest="workspace_command", required=True)
+    w = wsub.add_parser("new", help="create workspaces/NAME with the seed defaults")
+    w.add_argument("name", help="workspace name, e.g. the client's name")
+    w.add_argument("--root", default="workspaces", help="parent folder (default workspaces)")
+    w.add_argument("--overwrite", action="store_true", help="replace an existing workspace's files")
+    w.set_defaults(func=_cmd_workspace_new)
 
     try:
         from kit.validate import add_parser as add_validate

@@ -36,3 +36,12 @@ def test_bad_period_and_unknown_store(small_chain_dir, capsys):
     assert "period" in capsys.readouterr().err
     assert main(["run", "--data", str(small_chain_dir), "--stores", "001,099", "--lang", "zh"]) == 2
     assert "099" in capsys.readouterr().err
+
+
+def test_workspace_new_creates_yaml_files_and_refuses_to_overwrite(tmp_path, capsys):
+    assert main(["workspace", "new", "acme", "--root", str(tmp_path)]) == 0
+    folder = tmp_path / "acme"
+    assert (folder / "customer_types.yaml").exists() and (folder / "standards.yaml").exists()
+    assert "个人消费者" in (folder / "customer_types.yaml").read_text(encoding="utf-8")
+    assert main(["workspace", "new", "acme", "--root", str(tmp_path)]) == 2
+    assert "acme" in capsys.readouterr().err
