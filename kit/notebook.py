@@ -21,19 +21,21 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kit.audit import filter_period
-from kit.errors import DataError, KitError
+from kit.audit import DEFAULT_AUTHORITY, filter_period
+from kit.errors import DataError, KitError, WorkspaceError
 from kit.i18n import columns, label_of, t
 from kit.io import Chain, load_chain
 from kit.params import ReportParams, validate_params
 from kit.plots import setup_fonts
 from kit.privacy import mask_frame
-from kit.standards import Standards, default_standards
+from kit.standards import Standards, default_standards, store_calendars
+from kit.workspace import load_standards
 
 
 def set_message_language(lang: str) -> None:
@@ -63,6 +65,21 @@ class StoreReport:
     standards: Standards
     standards_note: str
     as_of: pd.Timestamp
+    calendars: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def follow_up_hours(self) -> float:
+        """The call-back window of the standards (48 h, the kit's suggestion, by default)."""
+        follow = getattr(self.standards, "follow_up", None)
+        return float(follow.window_hours) if follow is not None else 48.0
+
+    @property
+    def authority_limits(self) -> dict[str, float]:
+        """``{role: limit in yuan}`` from the standards (no limit = infinity)."""
+        limits = getattr(self.standards, "authority", None)
+        if not limits:
+            return dict(DEFAULT_AUTHORITY)
+        return {a.role: float("inf") if a.up_to is None else float(a.up_to) for a in limits}
 
     @property
     def lang(self) -> str:
@@ -109,13 +126,32 @@ def open_store_report(**raw: Any) -> StoreReport:
     window = dict(store_id=params.store_id, time_col="date")
     surveys = filter_period(chain.surveys.data, params.period_start, params.period_end, **window)
     transactions = filter_period(chain.transactions.data, params.period_start, params.period_end, **window)
-    standards, note = default_standards(), t("text.default_standards", params.lang)
+    standards, note = _standards_for(params)
+    calendars = store_calendars(stores, getattr(standards, "calendar", None))
     period_end = pd.Timestamp(params.period_end) + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
     times = chain.complaints.data.select_dtypes("datetime")
     extracted = times.max().max() if not times.empty else period_end
     as_of = min(period_end, extracted) if pd.notna(extracted) else period_end
     return StoreReport(params=params, store=match.iloc[0], chain=chain, complaints=complaints,
-                       surveys=surveys, transactions=transactions, standards=standards, standards_note=note, as_of=as_of)
+                       surveys=surveys, transactions=transactions, standards=standards, standards_note=note, as_of=as_of,
+                       calendars=calendars)
+
+
+def _standards_for(params: ReportParams) -> tuple[Standards, str]:
+    """The workspace's standards when it has a ``standards.yaml``, else the seed defaults (said so)."""
+    lang = params.lang
+    if not params.workspace:
+        return default_standards(), t("text.default_standards", lang)
+    folder = Path(params.workspace).expanduser()
+    if not folder.is_dir():
+        raise WorkspaceError(
+            "找不到工作区文件夹", "the workspace folder does not exist", file=str(folder), column="workspace",
+            hint_zh="用 kit workspace new 名称 创建，或检查 workspace 参数",
+            hint_en="create it with `kit workspace new NAME`, or check the workspace parameter",
+        )
+    if not (folder / "standards.yaml").exists():
+        return default_standards(), t("text.no_workspace_standards", lang, workspace=folder.name)
+    return load_standards(folder), t("text.workspace_standards", lang, workspace=folder.name)
 
 
 def table(

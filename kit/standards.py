@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re as _re
 from datetime import date as _date
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -280,7 +280,8 @@ class Holiday(BaseModel):
 class CalendarSettings(BaseModel):
     """Store calendar for business-hours clocks (only the data; :mod:`kit.calendar` computes with it).
 
-    * ``hours``: one entry per store, plus an optional ``"*"`` entry for all other stores.
+    * ``hours``: one entry per store, plus an optional ``"*"`` entry for all other stores;
+      stores without an entry use the ``opening_hours`` of the stores file.
     * ``public_holidays``: days off; whether the business clock stops on them is
       ``closed_on_public_holidays`` (retail stores usually open on holidays, so False).
     * ``adjusted_workdays``: China's 调休 days -- weekend days that are official working days
@@ -480,3 +481,39 @@ def required_approver(amounts: pd.Series, standards: ServiceStandards) -> pd.Ser
     out = pd.array(roles[np.minimum(pos, len(limits))], dtype="string")
     out[np.isnan(values) | (values <= 0) | (pos >= len(limits))] = pd.NA
     return pd.Series(out, index=amounts.index if isinstance(amounts, pd.Series) else None, name="required_role")
+
+
+def store_calendars(stores: pd.DataFrame, settings: CalendarSettings | None = None, *, store_col: str = "store_id",
+                    hours_col: str = "opening_hours") -> dict[str, Any]:
+    """One :class:`kit.calendar.StoreCalendar` per store, from the workspace's calendar settings.
+
+    A store's own entry in ``settings.hours`` wins, then the ``"*"`` entry, then the store's
+    ``opening_hours`` column.  Public holidays close the store only when
+    ``closed_on_public_holidays`` is set (then China's official days off and adjusted working
+    days are used too); ``adjusted_workdays`` always open the store.
+
+    Examples
+    --------
+    >>> stores = pd.DataFrame({"store_id": ["001"], "opening_hours": ["09:00-21:00"]})
+    >>> store_calendars(stores)["001"].hours[0]
+    '09:00-21:00'
+    """
+    from kit.calendar import StoreCalendar
+
+    settings = settings or CalendarSettings(hours=[])
+    out: dict[str, Any] = {}
+    fallback = dict(zip(stores[store_col].astype(str), stores[hours_col])) if hours_col in stores.columns else {}
+    for store_id in stores[store_col].astype(str).unique():  # a handful of stores, not rows
+        entry = settings.hours_for(store_id)
+        if entry is not None:
+            hours: Any = {day - 1: f"{entry.open}-{entry.close}" for day in entry.weekdays}
+            lunch = f"{entry.lunch_start}-{entry.lunch_end}" if entry.lunch_start and entry.lunch_end else None
+        else:
+            hours, lunch = fallback.get(store_id) or "10:00-22:00", None
+        closed = settings.closed_on_public_holidays
+        out[store_id] = StoreCalendar(
+            hours=hours, lunch=lunch, timezone=settings.timezone,
+            holidays=tuple(h.date for h in settings.public_holidays) if closed else (),
+            workdays=tuple(settings.adjusted_workdays), official="CN" if closed else None,
+        )
+    return out

@@ -39,3 +39,22 @@ def test_table_translates_headers_codes_and_formats():
     out = table(frame, "zh", percent=["attainment"], decimals={"gap": 1}, codes={"tier": "tier"})
     assert out.columns.tolist() == ["优先级", "达标率", "差距（百分点）"]
     assert out.iloc[0].tolist() == ["紧急投诉", "81.2%", "-13.8"]
+
+
+def test_workspace_standards_are_used_and_a_missing_workspace_is_an_error(small_chain_dir, tmp_path):
+    from kit.errors import WorkspaceError
+    from kit.workspace import create_workspace
+
+    ws = create_workspace(tmp_path, "acme")
+    ctx = open_store_report(store_id="001", period_start="2026-01-01", period_end="2026-01-31",
+                            data_dir=small_chain_dir, lang="en", workspace=str(ws.path))
+    assert "workspace acme" in ctx.standards_note
+    assert ctx.follow_up_hours == 48 and ctx.authority_limits["frontline"] == 500
+    assert set(ctx.calendars) == {"001", "002", "003"}
+    (ws.path / "standards.yaml").unlink()
+    ctx = open_store_report(store_id="001", period_start="2026-01-01", period_end="2026-01-31",
+                            data_dir=small_chain_dir, lang="zh", workspace=str(ws.path))
+    assert "默认标准" in ctx.standards_note
+    with pytest.raises(WorkspaceError):
+        open_store_report(store_id="001", period_start="2026-01-01", period_end="2026-01-31",
+                          data_dir=small_chain_dir, lang="zh", workspace=str(tmp_path / "nope"))
