@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kit import __version__
 from kit.errors import EXIT_PARTIAL, KitError
+from kit.validate import add_parser as add_validate
 
 
 def _lang_default() -> str:
@@ -102,12 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--overwrite", action="store_true", help="replace an existing workspace's files")
     w.set_defaults(func=_cmd_workspace_new)
 
-    try:
-        from kit.validate import add_parser as add_validate
-    except ImportError:  # the intake module is optional while it is being built
-        add_validate = None
-    if add_validate is not None:
-        add_validate(sub)
+    add_validate(sub)
     return parser
 
 
