@@ -54,6 +54,86 @@ class ReportParams(BaseModel):
         return self
 
 
+class WorkshopParams(BaseModel):
+    """Parameters of notebooks 01 and 02 (``store_id=""`` = the whole chain)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    workspace: str = ""
+    data_dir: Path
+    lang: Literal["zh", "en"] = "zh"
+    store_id: str = ""
+    period_start: date = date(2026, 1, 1)
+    period_end: date = date(2026, 12, 31)
+    interactive: bool = False
+
+    @field_validator("store_id", mode="before")
+    @classmethod
+    def _store_id_is_text(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise ValueError("store_id_not_text")
+        return value
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> "WorkshopParams":
+        if self.period_end < self.period_start:
+            raise ValueError("period_order")
+        return self
+
+
+class ChainParams(BaseModel):
+    """Parameters of the chain-level notebook ``00_chain_overview`` (all stores, no ``store_id``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    period_start: date
+    period_end: date
+    data_dir: Path
+    lang: Literal["zh", "en"] = "zh"
+    workspace: str = ""
+    unmask: bool = False
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> "ChainParams":
+        if self.period_end < self.period_start:
+            raise ValueError("period_order")
+        return self
+
+
+#: How each notebook is run in a batch: ``store`` = one job per store (:class:`ReportParams`),
+#: ``chain`` = one job for the whole chain (:class:`ChainParams`), ``workshop`` = one job per
+#: store on a client workspace (:class:`WorkshopParams`).  Unlisted notebooks are ``store``.
+NOTEBOOK_SCOPES: dict[str, str] = {
+    "00_chain_overview": "chain",
+    "01_customer_types": "workshop",
+    "02_service_standards": "workshop",
+}
+
+_MODELS: dict[str, type[BaseModel]] = {"store": ReportParams, "chain": ChainParams, "workshop": WorkshopParams}
+
+
+def notebook_scope(stem: str) -> str:
+    """``store``, ``chain`` or ``workshop`` for a notebook file stem (e.g. ``03_complaint_audit``).
+
+    Examples
+    --------
+    >>> notebook_scope("00_chain_overview"), notebook_scope("03_complaint_audit")
+    ('chain', 'store')
+    """
+    return NOTEBOOK_SCOPES.get(stem, "store")
+
+
+def params_model(stem: str) -> type[BaseModel]:
+    """The parameter model a notebook validates with (see :data:`NOTEBOOK_SCOPES`).
+
+    Examples
+    --------
+    >>> params_model("04_satisfaction_loyalty").__name__
+    'ReportParams'
+    """
+    return _MODELS[notebook_scope(stem)]
+
+
 _HINTS = {
     "store_id_not_text": (
         "门店编号 store_id 必须是文本（加引号），例如 '001'，收到 {value!r}",

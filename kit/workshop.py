@@ -20,44 +20,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from kit.audit import filter_period
 from kit.i18n import t
 from kit.io import Chain, load_chain
 from kit.notebook import set_message_language
-from kit.params import validate_params
+from kit.params import WorkshopParams, validate_params  # noqa: F401 - WorkshopParams re-exported
 from kit.workspace import Workspace, create_workspace, open_workspace
 
 #: Where ``workspace=""`` points, relative to the project folder.
 DEFAULT_WORKSPACE = Path("workspaces") / "demo"
-
-
-class WorkshopParams(BaseModel):
-    """Parameters of notebooks 01 and 02 (``store_id=""`` = the whole chain)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    workspace: str = ""
-    data_dir: Path
-    lang: Literal["zh", "en"] = "zh"
-    store_id: str = ""
-    period_start: date = date(2026, 1, 1)
-    period_end: date = date(2026, 12, 31)
-    interactive: bool = False
-
-    @field_validator("store_id", mode="before")
-    @classmethod
-    def _store_id_is_text(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            raise ValueError("store_id_not_text")
-        return value
-
-    @model_validator(mode="after")
-    def _period_in_order(self) -> "WorkshopParams":
-        if self.period_end < self.period_start:
-            raise ValueError("period_order")
-        return self
 
 
 def project_root(start: Path | None = None) -> Path:
