@@ -5,6 +5,8 @@ Layout (``kit workspace new NAME`` creates it under the project's ``workspaces/`
     workspaces/NAME/
         customer_types.yaml     customer types and their key needs   (kit.customers.CustomerTypes)
         standards.yaml          service standards, SLA, calendar ...  (kit.standards.ServiceStandards)
+        goals.yaml              targets of the nine quality goals     (kit.goals.QualityGoals)
+        standards_card.<lang>.html   the printable card, written by notebook 02 (kit.card)
         .history/               earlier versions, one timestamped copy per save
 
 **Plain, diffable YAML.**  Keys keep the order of the models (never sorted), Chinese is written
@@ -32,7 +34,7 @@ Examples
 >>> import tempfile
 >>> ws = create_workspace(tempfile.mkdtemp(), "demo")
 >>> sorted(p.name for p in ws.path.iterdir())
-['customer_types.yaml', 'standards.yaml']
+['customer_types.yaml', 'goals.yaml', 'standards.yaml']
 >>> load_customer_types(ws).types[0].name_zh
 '个人消费者'
 """
@@ -56,6 +58,8 @@ from kit.standards import ServiceStandards, default_service_standards
 
 CUSTOMER_TYPES_FILE = "customer_types.yaml"
 STANDARDS_FILE = "standards.yaml"
+#: Written by :func:`create_workspace`; read and saved by :mod:`kit.goals` (same name as ``kit.goals.GOALS_FILE``).
+GOALS_FILE = "goals.yaml"
 HISTORY_DIR = ".history"
 #: How many earlier versions of each file are kept in ``.history/``.
 KEEP_HISTORY = 20
@@ -102,6 +106,10 @@ class Workspace:
     def standards_path(self) -> Path:
         return self.path / STANDARDS_FILE
 
+    @property
+    def goals_path(self) -> Path:
+        return self.path / GOALS_FILE
+
     def history(self, filename: str) -> list[Path]:
         """Earlier versions of ``filename`` in ``.history/``, oldest first."""
         return history(self, filename)
@@ -124,7 +132,10 @@ def check_name(name: str) -> str:
 
 
 def create_workspace(root: str | Path, name: str, *, overwrite: bool = False, today: date | None = None) -> Workspace:
-    """Create ``root/name`` with the default ``customer_types.yaml`` and ``standards.yaml``.
+    """Create ``root/name`` with the default ``customer_types.yaml``, ``standards.yaml`` and ``goals.yaml``.
+
+    ``goals.yaml`` holds the targets of the nine quality goals (:func:`kit.goals.default_goals`),
+    so a new workspace is complete: every notebook finds all three files.
 
     Parameters
     ----------
@@ -155,6 +166,9 @@ def create_workspace(root: str | Path, name: str, *, overwrite: bool = False, to
     review = (today or date.today()) + DEFAULT_REVIEW_AFTER
     save_customer_types(ws, default_customer_types())
     save_standards(ws, default_service_standards(review_date=review))
+    from kit.goals import default_goals, save_goals  # kit.goals imports this module
+
+    save_goals(ws, default_goals())
     return ws
 
 
@@ -213,6 +227,29 @@ def _node_line(root: yaml.Node, loc: tuple) -> tuple[int, str]:
     return node.start_mark.line + 1, path or "(top)"
 
 
+def _named_key_line(root: yaml.Node, loc: tuple, message: str) -> tuple[int, str] | None:
+    """For a check on a whole mapping (e.g. "unknown indicator(s) nsp"), the line of the key it names."""
+    node = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            node = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+        else:
+            return None
+        if node is None:
+            return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    found = []  # the key named first in the message (messages may go on to list the valid keys)
+    for key, _value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value:
+            hit = re.search(rf"(?<![\w.]){re.escape(key.value)}(?![\w.])", message)
+            if hit:
+                found.append((hit.start(), key.start_mark.line + 1, key.value))
+    return min(found)[1:] if found else None
+
+
 def _problem_text(error: dict[str, Any], lang: str) -> str:
     key = f"workspace.problem.{error.get('type', '')}"
     try:
@@ -251,6 +288,10 @@ def load_yaml_model(path: str | Path, model: type[M]) -> M:
         errors = exc.errors()
         first = errors[0]
         line, field = _node_line(root, tuple(first["loc"]))
+        if first.get("type") == "value_error":  # a check on a whole mapping: point at the key it names
+            named = _named_key_line(root, tuple(first["loc"]), str(first.get("msg", "")))
+            if named is not None:
+                line, field = named[0], f"{field}.{named[1]}"
         raise WorkspaceError(
             t("workspace.error.invalid", "zh", file=path.name, line=line, field=field, problem=_problem_text(first, "zh"), more=len(errors) - 1),
             t("workspace.error.invalid", "en", file=path.name, line=line, field=field, problem=_problem_text(first, "en"), more=len(errors) - 1),

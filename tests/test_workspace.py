@@ -14,6 +14,7 @@ from kit.errors import WorkspaceError
 from kit.standards import OpeningHours, ServiceStandards, default_service_standards
 from kit.workspace import (
     CUSTOMER_TYPES_FILE,
+    GOALS_FILE,
     STANDARDS_FILE,
     create_workspace,
     history,
@@ -38,7 +39,7 @@ def _line_of(text: str, needle: str) -> int:
 
 def test_create_and_open(tmp_path, ws):
     assert ws.path == tmp_path / "workspaces" / "华东区" and ws.name == "华东区"
-    assert sorted(p.name for p in ws.path.iterdir()) == [CUSTOMER_TYPES_FILE, STANDARDS_FILE]
+    assert sorted(p.name for p in ws.path.iterdir()) == [CUSTOMER_TYPES_FILE, GOALS_FILE, STANDARDS_FILE]
     assert open_workspace(ws.path) == ws
     with pytest.raises(WorkspaceError) as info:
         create_workspace(tmp_path / "workspaces", "华东区")
@@ -48,6 +49,25 @@ def test_create_and_open(tmp_path, ws):
     for bad in ("", "../up", "a/b", ".hidden", "x" * 65, " padded"):
         with pytest.raises(WorkspaceError):
             create_workspace(tmp_path, bad)
+
+
+def test_new_workspace_holds_the_nine_goals(ws):
+    from kit.goals import INDICATORS, default_goals, load_goals, save_goals
+
+    text = ws.goals_path.read_text(encoding="utf-8")
+    assert text.startswith("#") and "\\u" not in text
+    goals, source = load_goals(ws)
+    assert source == "workspace" and goals == default_goals()
+    assert set(goals.targets) == set(INDICATORS)
+    assert {ind.goal for ind in INDICATORS.values()} == {f"G{i}" for i in range(1, 10)}
+    save_goals(ws, {"nps": 40.0})  # a workshop change is kept, the creation copy goes to .history/
+    assert load_goals(ws)[0].target("nps") == 40.0 and len(history(ws, GOALS_FILE)) == 1
+    bad = ws.goals_path.read_text(encoding="utf-8").replace("  nps: 40.0", "  nsp: 40.0")
+    ws.goals_path.write_text(bad, encoding="utf-8")
+    with pytest.raises(WorkspaceError) as info:
+        load_goals(ws)
+    assert info.value.where.row == _line_of(bad, "nsp:") and info.value.where.column == "targets.nsp"
+    assert "goals.yaml" in info.value.message("en")
 
 
 def test_overwrite_resets_and_keeps_history(tmp_path, ws):
