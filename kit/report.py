@@ -24,7 +24,46 @@ from kit.files import write_text
 from kit.i18n import t
 
 # Script tags that load from a CDN do nothing offline; what a report shows never depends on them.
-_CDN_SCRIPT = re.compile(r'<script[^>]+src="https?://[^"]+"[^>]*>\s*</script>\s*', re.IGNORECASE)
+#: ``store_id`` of chain-level jobs in the manifest.
+CHAIN_ID = "chain"
+
+_CDN_SCRIPT = re.compile(r'<script[^>]+src=["\']?(?:https?:)?//[^>]*>\s*</script>\s*', re.IGNORECASE)
+# Style sheets and fonts from a CDN (``<link href=...>``, CSS ``@import``) are dropped too.
+_CDN_LINK = re.compile(r'<link[^>]+href=["\']?(?:https?:)?//[^>]*>\s*', re.IGNORECASE)
+_CDN_IMPORT = re.compile(r'@import\s+(?:url\()?["\']?(?:https?:)?//[^;]*;', re.IGNORECASE)
+# External references left in a page: ``src=`` / ``href=`` pointing at another host.
+_EXTERNAL_REF = re.compile(r'(?:src|href)\s*=\s*["\']?((?:https?:)?//[^"\'\s>]+)', re.IGNORECASE)
+# Printed pages: A4 (Chromium prints Letter otherwise), code and prompts never shown.
+_PRINT_CSS = """<style>
+@page { size: A4; margin: 14mm 12mm; }
+@media print { .jp-Cell { break-inside: avoid; } img { max-width: 100% !important; } }
+body { font-family: "DejaVu Sans", "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
+</style>
+"""
+
+
+def external_refs(html: str) -> list[str]:
+    """The URLs of other hosts a page loads or links (``src=`` / ``href=``); empty = fully offline.
+
+    Examples
+    --------
+    >>> external_refs('<img src="data:image/png;base64,AA"><script src="https://cdn.x/require.js"></script>')
+    ['https://cdn.x/require.js']
+    """
+    return _EXTERNAL_REF.findall(html)
+
+
+def make_offline(html: str) -> str:
+    """Remove what a page would fetch from a CDN: script tags, style-sheet links, CSS imports.
+
+    Examples
+    --------
+    >>> make_offline('<head><link rel="stylesheet" href="https://fonts.x/css"><script src="//cdn.x/a.js"></script></head>')
+    '<head></head>'
+    """
+    html = _CDN_SCRIPT.sub("", html)
+    html = _CDN_LINK.sub("", html)
+    return _CDN_IMPORT.sub("", html)
 
 
 def export_html(notebook_path: str | Path, html_path: str | Path, *, lang: str = "zh", title: str | None = None) -> Path:
@@ -49,45 +88,103 @@ def export_html(notebook_path: str | Path, html_path: str | Path, *, lang: str =
     )
     resources = {"metadata": {"name": title or Path(notebook_path).stem}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = _CDN_SCRIPT.sub("", body)
+    body = make_offline(body).replace("</head>", _PRINT_CSS + "</head>", 1)
     return write_text(html_path, body)
 
 
-def index_html(rows: Iterable[Mapping[str, Any]], lang: str, *, title: str) -> str:
-    """The run's ``index.html``: one line per report, failed ones marked with cell and error."""
+def _order_key(row: Mapping[str, Any]) -> tuple[int, str, str]:
+    """Chain-level reports (the overview) first, then stores in id order, notebooks in order."""
+    chain = str(row.get("store_id")) == CHAIN_ID or str(row.get("notebook", "")).startswith("00_")
+    return (0 if chain else 1, str(row.get("store_id", "")), str(row.get("notebook", "")))
+
+
+def _error_text(error: Mapping[str, Any] | None, lang: str) -> str:
+    if not error:
+        return ""
+    cell = error.get("cell")
+    where = t("report.index.cell", lang, cell=cell) if cell is not None else ""
+    return f"{where} {error.get('ename', '')}: {error.get('evalue', '')}".strip()
+
+
+def index_html(rows: Iterable[Mapping[str, Any]], lang: str, *, title: str,
+               deliverables: Mapping[str, Any] | None = None) -> str:
+    """The run's ``index.html``: the workbook, then one line per report, chain overview first.
+
+    Each line links the HTML report and, when one was printed, its PDF; a failed report is
+    marked and shows the failing cell and the error message.  The page is self-contained
+    (inline style, no script, no external font).
+
+    Parameters
+    ----------
+    rows : job dicts of the manifest (``store_id``, ``notebook``, ``status``, ``duration_s``,
+        ``html``, ``error``)
+    lang : ``"zh"`` or ``"en"``
+    title : the page title
+    deliverables : the dict returned by :func:`kit.deliverables.finish_run` (optional): its
+        ``excel`` file is linked and its ``pdf.files`` give each report's PDF.
+
+    Examples
+    --------
+    >>> rows = [{"store_id": "001", "notebook": "03_complaint_audit", "status": "ok", "html": "001/03.html"},
+    ...         {"store_id": "chain", "notebook": "00_chain_overview", "status": "ok", "html": "chain/00.html"}]
+    >>> page = index_html(rows, "en", title="Run", deliverables={"excel": "kpis.xlsx", "pdf": {"files": {"001/03.html": "001/03.pdf"}}})
+    >>> page.index("chain/00.html") < page.index("001/03.html"), '<a href="001/03.pdf">' in page, 'href="kpis.xlsx"' in page
+    (True, True, True)
+    """
     esc = html_lib.escape
+    rows = sorted(rows, key=_order_key)
+    deliverables = deliverables or {}
+    pdf_info = deliverables.get("pdf") or {}
+    pdfs = pdf_info.get("files") or {}
     lines = []
     for row in rows:
         ok = row.get("status") == "ok"
         status = t("text.status_ok" if ok else "text.status_failed", lang)
-        link = f'<a href="{esc(str(row["html"]))}">{esc(row["notebook"])}</a>' if row.get("html") else esc(row["notebook"])
-        error = row.get("error") or {}
-        detail = ""
-        if error:
-            cell = error.get("cell")
-            where = (f"单元格 {cell}" if lang == "zh" else f"cell {cell}") if cell is not None else ""
-            detail = esc(f"{where} {error.get('ename', '')}: {error.get('evalue', '')}".strip())
+        html = row.get("html")
+        name = esc(str(row.get("notebook", "")))
+        link = f'<a href="{esc(str(html))}">{name}</a>' if html else name
+        pdf = pdfs.get(str(html)) if html else None
+        pdf_link = f'<a href="{esc(str(pdf))}">PDF</a>' if pdf else ""
+        store = str(row.get("store_id", ""))
+        store_text = t("report.index.chain", lang) if store == CHAIN_ID else store
+        detail = esc(_error_text(row.get("error"), lang))
         lines.append(
-            f'<tr class="{"ok" if ok else "failed"}"><td>{esc(str(row["store_id"]))}</td><td>{link}</td>'
-            f'<td>{esc(status)}</td><td>{row.get("duration_s", 0):.1f}</td><td>{detail}</td></tr>'
+            f'<tr class="{"ok" if ok else "failed"}"><td>{esc(store_text)}</td><td>{link}</td><td>{pdf_link}</td>'
+            f'<td>{esc(status)}</td><td>{float(row.get("duration_s") or 0):.1f}</td><td>{detail}</td></tr>'
         )
-    head = ("门店", "报告", "状态", "用时（秒）", "错误") if lang == "zh" else ("store", "report", "status", "seconds", "error")
-    header = "".join(f"<th>{h}</th>" for h in head)
+    head = [t(f"report.index.column.{c}", lang) for c in ("store", "report", "pdf", "status", "seconds", "error")]
+    header = "".join(f"<th>{esc(h)}</th>" for h in head)
+    failed = sum(r.get("status") != "ok" for r in rows)
+    summary = t("report.index.summary", lang, total=len(rows), ok=len(rows) - failed, failed=failed)
+    extras = []
+    if deliverables.get("excel"):
+        extras.append(f'<li><a href="{esc(str(deliverables["excel"]))}">{esc(t("report.index.excel", lang))}</a>'
+                      f' ({esc(str(deliverables["excel"]))})</li>')
+    if pdf_info.get("message"):
+        extras.append(f'<li>{esc(t("report.index.pdf", lang))}: {esc(str(pdf_info["message"]))}</li>')
+    for err in deliverables.get("errors") or []:
+        extras.append(f'<li class="failed">{esc(str(err.get("step", "")))}: {esc(str(err.get("message", "")))}</li>')
+    extra_html = f"<ul>{''.join(extras)}</ul>" if extras else ""
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{esc(title)}</title>
 <style>
 body {{ font-family: "Noto Sans SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; }}
 th, td {{ border: 1px solid #999; padding: 4px 10px; text-align: left; }}
-tr.failed td {{ background: #f6dcd5; font-weight: bold; }}
+tr.failed td, li.failed {{ background: #f6dcd5; font-weight: bold; }}
+tr.failed td:first-child::before {{ content: "✗ "; }}
 </style></head>
 <body><h1>{esc(title)}</h1>
+<p>{esc(summary)}</p>
+{extra_html}
 <table><thead><tr>{header}</tr></thead><tbody>
 {chr(10).join(lines)}
 </tbody></table></body></html>
 """
 
 
-def write_index(rows: Iterable[Mapping[str, Any]], path: str | Path, lang: str, *, title: str | None = None) -> Path:
-    """Write :func:`index_html` to ``path`` atomically."""
-    return write_text(path, index_html(list(rows), lang, title=title or t("text.index_title", lang)))
+def write_index(rows: Iterable[Mapping[str, Any]], path: str | Path, lang: str, *, title: str | None = None,
+                deliverables: Mapping[str, Any] | None = None) -> Path:
+    """Write :func:`index_html` to ``path`` atomically (``deliverables`` as in :func:`index_html`)."""
+    return write_text(path, index_html(list(rows), lang, title=title or t("text.index_title", lang),
+                                       deliverables=deliverables))
