@@ -113,15 +113,17 @@ def _trend(flags: pd.DataFrame, keys: list[str], month_col: str, window: int, mi
     per_month = per_month[per_month["met"] + per_month["breached"] > 0]
     months = pd.PeriodIndex(per_month[month_col].astype(str), freq="M")
     per_month = per_month.assign(
-        _x=(months.year * 12 + months.month).to_numpy(dtype=float),
+        _x=(months.year * 12 + months.month).to_numpy(dtype=float),  # shifted below for precision
         _y=(per_month["met"] / (per_month["met"] + per_month["breached"])).to_numpy() * 100,
     )
-    per_month["_xy"] = per_month["_x"] * per_month["_y"]
-    per_month["_xx"] = per_month["_x"] ** 2
     every = flags[month_col].dropna().astype(str)
     last = pd.Period(every.max(), "M") if len(every) else None
+    last_x = float(last.year * 12 + last.month) if last is not None else 0.0
+    per_month["_x"] = per_month["_x"] - last_x  # months before the last one: 0, -1, -2, ...
+    per_month["_xy"] = per_month["_x"] * per_month["_y"]
+    per_month["_xx"] = per_month["_x"] ** 2
     if last is not None:
-        age = (last.year * 12 + last.month) - per_month["_x"]
+        age = -per_month["_x"]
         per_month["_win"] = np.select([age < window, age < 2 * window], ["recent", "previous"], "")
     else:
         per_month["_win"] = ""

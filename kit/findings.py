@@ -219,7 +219,8 @@ def measure_findings(
     expected = mine["reference"] * mine["n"]
     impact = np.where(lower, mine["hits"] - expected, expected - mine["hits"])
     mine["impact"] = pd.Series(impact, index=mine.index).clip(lower=0).round(6)
-    keep = (mine["n"] >= min_n) & (mine["impact"] > 0) & mine["reference"].notna()
+    enough = (mine["n"] >= min_n) | (mine["measure"] == "authority_violations")  # every violation counts
+    keep = enough & (mine["impact"] > 0) & mine["reference"].notna()
     return mine.loc[keep].reset_index(drop=True)
 
 
