@@ -7,6 +7,12 @@ channel and tier, the follow-up call-back window, who approves compensation up t
 the opening hours and the review date.  Print it from any browser, or to PDF with
 ``chromium --headless --print-to-pdf`` (the ``@page`` rule asks for A4, not Letter).
 
+In a notebook the card is shown through :class:`StandardsCard`: a preview in an ``<iframe>`` (so
+the card's page styles never leak into JupyterLab or the report around it) with a print button,
+plus the whole card page under the MIME type :data:`CARD_MIME`.  After a headless run,
+:func:`export_cards` copies that page out of the executed notebook into a file
+``standards_card.<lang>.html`` next to it (the run folder), ready to print.
+
 Examples
 --------
 >>> from kit.standards import default_service_standards
@@ -17,9 +23,11 @@ True
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from kit.files import write_text
 from kit.i18n import check_lang, label_of, t
@@ -200,3 +208,102 @@ def standards_card_html(
 def write_standards_card(path: str | Path, standards: ServiceStandards, lang: str = "zh", **kwargs) -> Path:
     """Write :func:`standards_card_html` to ``path`` (UTF-8, atomically) and return the path."""
     return write_text(path, standards_card_html(standards, lang, **kwargs))
+
+
+#: MIME type under which a notebook output carries the whole card page (see :class:`StandardsCard`).
+CARD_MIME = "text/x-kit-standards-card"
+
+
+def card_filename(lang: str, store_id: str | None = None) -> str:
+    """File name of a printed card: ``standards_card.<lang>.html`` (``standards_card.<store>.<lang>.html`` for one store).
+
+    Examples
+    --------
+    >>> card_filename("zh"), card_filename("en", "002")
+    ('standards_card.zh.html', 'standards_card.002.en.html')
+    """
+    check_lang(lang)
+    return f"standards_card.{store_id}.{lang}.html" if store_id else f"standards_card.{lang}.html"
+
+
+class StandardsCard:
+    """The card as a notebook output: a framed preview with a print button, and the page itself.
+
+    Parameters
+    ----------
+    html : str
+        The card page (:func:`standards_card_html`).
+    lang : {"zh", "en"}
+    store_id : str, optional
+        Recorded with the output, so :func:`export_cards` names the file after the store.
+    height : str, default "1150px"
+        Height of the preview frame (about one A4 page).
+    path : Path, optional
+        Where the card was also written as a file (see :func:`kit.workshop.write_card`).
+
+    Examples
+    --------
+    >>> from kit.standards import default_service_standards
+    >>> card = StandardsCard(standards_card_html(default_service_standards(), "en"), "en")
+    >>> data, meta = card._repr_mimebundle_()
+    >>> sorted(data), meta[CARD_MIME]["file"]
+    (['text/html', 'text/plain', 'text/x-kit-standards-card'], 'standards_card.en.html')
+    """
+
+    def __init__(self, html: str, lang: str, *, store_id: str | None = None, height: str = "1150px",
+                 path: Path | None = None) -> None:
+        self.html = html
+        self.path = path
+        self.lang = check_lang(lang)
+        self.store_id = store_id or None
+        self.height = height
+
+    def frame(self) -> str:
+        """The preview: a print button and an ``<iframe srcdoc>`` holding the card page."""
+        label = escape(t("card.print", self.lang))
+        title = escape(t("card.frame_title", self.lang))
+        return (
+            '<div class="kit-standards-card">'
+            '<button type="button" style="margin:0 0 6px 0;padding:4px 12px" '
+            "onclick=\"this.parentNode.querySelector('iframe').contentWindow.print()\">"
+            f"🖨 {label}</button>"
+            f'<iframe title="{title}" srcdoc="{escape(self.html, quote=True)}" '
+            f'style="width:100%;max-width:820px;height:{escape(self.height)};border:1px solid #bbb;background:#fff"></iframe>'
+            "</div>"
+        )
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, str], dict[str, Any]]:
+        data = {"text/html": self.frame(), CARD_MIME: self.html, "text/plain": t("card.frame_title", self.lang)}
+        meta = {CARD_MIME: {"lang": self.lang, "store_id": self.store_id, "file": card_filename(self.lang, self.store_id)}}
+        return data, meta
+
+
+def export_cards(notebook: str | Path, folder: str | Path | None = None) -> list[Path]:
+    """Write every card shown in an executed notebook to ``folder`` (default: the notebook's folder).
+
+    Parameters
+    ----------
+    notebook : path
+        An executed ``.ipynb`` (e.g. ``<run>/chain/02_service_standards.ipynb`` from ``kit run``).
+    folder : path, optional
+        Where the files go; default next to the notebook.
+
+    Returns
+    -------
+    list of Path
+        The files written, ``standards_card.<lang>.html`` (empty when the notebook shows no card).
+    """
+    notebook = Path(notebook)
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    target = Path(folder) if folder is not None else notebook.parent
+    written = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            page = output.get("data", {}).get(CARD_MIME)
+            if page is None:
+                continue
+            page = "".join(page) if isinstance(page, list) else str(page)
+            meta = output.get("metadata", {}).get(CARD_MIME, {})
+            name = meta.get("file") or card_filename(meta.get("lang", "zh"), meta.get("store_id"))
+            written.append(write_text(target / Path(name).name, page))
+    return written

@@ -127,7 +127,7 @@ class CustomerTypes(BaseModel):
                 "relation": label_of("customers.relation", ct.relation, lang),
                 "directness": label_of("customers.directness", ct.directness, lang),
                 "priority": label_of("customers.priority", ct.priority, lang),
-                "share": ct.share,
+                "share": "—" if ct.share is None else f"{ct.share:.0%}",
                 "key_needs": ("；" if lang == "zh" else "; ").join(
                     (n.need_zh if lang == "zh" else (n.need_en or n.need_zh)) + (f" [{n.kano}]" if n.kano else "") for n in ct.key_needs
                 ),
@@ -391,6 +391,27 @@ def rfm_summary(scores: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
         check_lang(lang)
         out.insert(0, "name", [label_of("customers.segment", s, lang) for s in out.index])
     return out
+
+
+def rfm_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`rfm_summary` for display: segment names, shares in %, money rounded, headers in ``lang``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": list("aab"), "date": ["2026-01-05", "2026-02-01", "2026-01-02"], "amount": [100.0, 50, 20]})
+    >>> rfm_table(rfm_summary(rfm_scores(tx)), "en").columns[:3].tolist()
+    ['segment', 'customers', 'share of customers']
+    """
+    check_lang(lang)
+    out = summary.copy()
+    out.insert(0, "segment", [label_of("customers.segment", s, lang) for s in out.index])
+    out = out.drop(columns=["name"], errors="ignore").reset_index(drop=True)
+    for col in ("customer_share", "revenue_share"):
+        out[col] = out[col].map(lambda v: "—" if pd.isna(v) else f"{v:.1%}")
+    for col, digits in (("revenue", 0), ("mean_recency_days", 0), ("mean_frequency", 1), ("mean_monetary", 0)):
+        out[col] = out[col].map(lambda v, d=digits: "—" if pd.isna(v) else f"{v:,.{d}f}")
+    return out.rename(columns={c: label_of("customers.column", c, lang) for c in out.columns})
 
 
 def segment_to_customer_type(

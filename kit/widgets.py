@@ -104,7 +104,8 @@ class _Form:
 
     def _show_saved(self, path: Any) -> None:
         self.last_error = ""
-        self.status.value = _status_html("ok", escape(self._tx("status.saved", file=str(path))))
+        text = self._tx("status.saved", file=str(path)) + "\n" + self._tx("status.rerun")
+        self.status.value = _status_html("ok", escape(text))
 
     def _ipython_display_(self) -> None:  # pragma: no cover - only in a live notebook
         from IPython.display import display

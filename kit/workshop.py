@@ -17,16 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from kit.audit import filter_period
+from kit.errors import WorkspaceError
 from kit.i18n import t
 from kit.io import Chain, load_chain
 from kit.notebook import set_message_language
 from kit.params import WorkshopParams, validate_params  # noqa: F401 - WorkshopParams re-exported
 from kit.workspace import Workspace, create_workspace, open_workspace
+
+if TYPE_CHECKING:
+    from kit.card import StandardsCard
 
 #: Where ``workspace=""`` points, relative to the project folder.
 DEFAULT_WORKSPACE = Path("workspaces") / "demo"
@@ -58,6 +62,14 @@ class Workshop:
     def lang(self) -> str:
         return self.params.lang
 
+    @property
+    def note(self) -> str:
+        """What the notebook works on, as Markdown bullets: the workspace, and whether forms are shown."""
+        lines = [self.workspace_note]
+        if not self.params.interactive:
+            lines.append(t("widgets.workshop.headless", self.lang))
+        return "\n".join(f"- {line}" for line in lines)
+
 
 def resolve_workspace(params: WorkshopParams) -> tuple[Workspace, str]:
     """Open the workspace; the default (empty) one is created from the seed defaults when missing."""
@@ -68,7 +80,13 @@ def resolve_workspace(params: WorkshopParams) -> tuple[Workspace, str]:
     folder = project_root() / DEFAULT_WORKSPACE
     if folder.is_dir():
         return open_workspace(folder), t("widgets.workshop.workspace_used", lang, path=folder)
-    ws = create_workspace(folder.parent, folder.name)
+    try:
+        ws = create_workspace(folder.parent, folder.name)
+    except WorkspaceError:
+        if not folder.is_dir():
+            raise
+        # another notebook of the same run created it a moment ago
+        return open_workspace(folder), t("widgets.workshop.workspace_used", lang, path=folder)
     return ws, t("widgets.workshop.workspace_created", lang, path=folder)
 
 
@@ -92,6 +110,63 @@ def open_workshop(**raw: Any) -> Workshop:
     as_of = min(period_end, extracted) if pd.notna(extracted) else period_end
     return Workshop(params=params, workspace=ws, workspace_note=note, chain=chain, complaints=complaints,
                     surveys=surveys, transactions=transactions, as_of=as_of)
+
+
+def _fmt_share(value: Any) -> str:
+    return "—" if value is None or pd.isna(value) else f"{float(value):.1%}"
+
+
+def sla_table(standards: Any, lang: str) -> pd.DataFrame:
+    """The time rules of ``standards.sla`` for display, with the form's labels (``*`` shown as "any").
+
+    Examples
+    --------
+    >>> from kit.standards import default_service_standards
+    >>> sla_table(default_service_standards(), "en").iloc[0].tolist()
+    ['first response', 'any', 'urgent complaint', '30', 'calendar hours', '95.0%']
+    """
+    from kit.i18n import label_of
+    from kit.standards import ANY
+
+    anyone = t("widgets.option.any", lang)
+    rows = [{
+        "metric": t(f"widgets.option.{r.metric}", lang),
+        "channel": anyone if r.channel == ANY else label_of("channel", r.channel, lang),
+        "tier": anyone if r.tier == ANY else label_of("tier", r.tier, lang),
+        "target_minutes": f"{r.target_minutes:g}",
+        "clock": t(f"widgets.option.{r.clock}", lang),
+        "required": _fmt_share(r.required_attainment),
+    } for r in standards.sla]
+    frame = pd.DataFrame(rows, columns=["metric", "channel", "tier", "target_minutes", "clock", "required"])
+    return frame.rename(columns={c: t(f"widgets.field.{c}", lang) for c in frame.columns})
+
+
+def attainment_table(measured: pd.DataFrame, standards: Any, lang: str) -> pd.DataFrame:
+    """:func:`measured_attainment` for display: the standard's title, met, breached and attainment."""
+    titles = {s.id: s.title(lang) for s in getattr(standards, "smart", [])}
+    frame = pd.DataFrame({
+        "standard": [titles.get(i, i) for i in measured["id"]],
+        "metric": [t(f"widgets.option.{m}", lang) for m in measured["metric"]],
+        "met": measured["met"].astype(int), "breached": measured["breached"].astype(int),
+        "attainment": [_fmt_share(v) for v in measured["attainment"]],
+    })
+    return frame.rename(columns={c: t(f"widgets.measured.{c}", lang) for c in frame.columns})
+
+
+def write_card(workshop: Workshop, standards: Any) -> "StandardsCard":
+    """Write the standards card into the workspace and return it for display in the notebook.
+
+    The file is ``<workspace>/standards_card.<lang>.html`` (``standards_card.<store>.<lang>.html``
+    for a one-store run), overwritten atomically at every run; the returned
+    :class:`~kit.card.StandardsCard` carries the page too, so :func:`kit.card.export_cards` can
+    copy it next to an executed notebook.  ``card.path`` is the file written.
+    """
+    from kit.card import StandardsCard, card_filename, standards_card_html, write_standards_card
+
+    store = workshop.params.store_id or None
+    html = standards_card_html(standards, workshop.lang, store_id=store)
+    path = write_standards_card(workshop.workspace.path / card_filename(workshop.lang, store), standards, workshop.lang, store_id=store)
+    return StandardsCard(html, workshop.lang, store_id=store, path=path)
 
 
 # --------------------------------------------------------------------------------------------

@@ -81,3 +81,27 @@ def test_write_card(tmp_path):
 def test_bad_lang():
     with pytest.raises(ParameterError):
         standards_card_html(_std(), "fr")
+
+
+def test_card_output_for_notebooks_and_export(tmp_path):
+    import json
+
+    from kit.card import CARD_MIME, StandardsCard, card_filename, export_cards
+
+    assert card_filename("zh") == "standards_card.zh.html" and card_filename("en", "002") == "standards_card.002.en.html"
+    page = standards_card_html(_std(), "zh", store_id="001")
+    data, meta = StandardsCard(page, "zh", store_id="001")._repr_mimebundle_()
+    assert data[CARD_MIME] == page and meta[CARD_MIME]["file"] == "standards_card.001.zh.html"
+    frame = data["text/html"]
+    assert frame.count("<iframe") == 1 and "打印服务标准卡" in frame and "<style>" not in frame  # the card's CSS stays in the frame
+    assert 'srcdoc="&lt;!DOCTYPE html&gt;' in frame
+    nb = {"cells": [{"cell_type": "markdown", "source": "x"},
+                    {"cell_type": "code", "outputs": [{"output_type": "stream", "text": "hi"}]},
+                    {"cell_type": "code", "outputs": [{"output_type": "execute_result", "data": data, "metadata": meta}]}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "run" / "02_service_standards.ipynb"
+    path.parent.mkdir()
+    path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    assert export_cards(path) == [tmp_path / "run" / "standards_card.001.zh.html"]
+    assert (tmp_path / "run" / "standards_card.001.zh.html").read_text(encoding="utf-8") == page
+    assert export_cards(path, tmp_path / "elsewhere") == [tmp_path / "elsewhere" / "standards_card.001.zh.html"]
