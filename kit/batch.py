@@ -1,12 +1,19 @@
 """Running notebooks for many stores: parameters checked first, parallel workers, a manifest.
 
-``kit run --notebook 03_complaint_audit --stores all --period 2026-01-01..2026-12-31`` plans one
-job per (notebook, store), validates every job's parameters *before* anything runs (store ids stay
-text, dates parse, the language is known), then executes the jobs with papermill's Python API in
-a pool of worker processes (processes, not threads: papermill changes the working directory).
-Each job writes ``<out>/<store>/<notebook>.ipynb`` and ``.html``.  A failing store never stops
-the others: its manifest entry records the failing cell and the error message, and the run's
-exit code is 1.
+``kit run --notebooks 00,03,04 --stores all --period 2026-01-01..2026-12-31`` plans the jobs by
+each notebook's scope (:data:`kit.params.NOTEBOOK_SCOPES`): a *store* notebook gives one job per
+selected store, written to ``<out>/<store>/<notebook>.ipynb``; a *chain* or *workshop* notebook
+gives one job for the whole chain, written to ``<out>/chain/<notebook>.ipynb``.  Every job's
+parameters are validated *before* anything runs (store ids stay text, dates parse, the language
+is known).  The jobs then run in parallel (:mod:`kit.executors`: a process pool with one reused
+kernel per worker, or a Dask cluster), each with an optional time limit and a retry when its
+kernel dies.  A failing job never stops the others: ``manifest.json`` and ``index.html`` record
+which failed, in which cell and why, and the run's exit code is 1.
+
+Each job carries a fingerprint of its inputs (:mod:`kit.resume`); with ``resume=True`` a job
+whose previous result is ``ok`` with the same fingerprint is not run again.  After the jobs,
+:func:`kit.deliverables.finish_run` writes the Excel workbook and PDFs; what it returns (or the
+error it raised) is stored in the manifest under ``deliverables``.
 
 Examples
 --------
@@ -20,23 +27,30 @@ Examples
 
 from __future__ import annotations
 
+import inspect
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
-from datetime import date
+import traceback
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from kit import __version__
 from kit.errors import ParameterError, RunError
+from kit.executors import KERNEL_NAME, ExecOptions, Runner, notebook_imports, run_dask, run_local
 from kit.files import write_json
-from kit.params import ReportParams, validate_params
-from kit.report import export_html, write_index
+from kit.i18n import t
+from kit.params import notebook_scope, params_model, validate_params
 
-#: Kernel every notebook is executed with (explicit, never the notebook's own metadata).
-KERNEL_NAME = "python3"
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["KERNEL_NAME", "Job", "JobResult", "parse_period", "plan_jobs", "resolve_notebook", "run_batch",
+           "run_job", "select_stores", "write_manifest"]
+
+#: Folder (and ``store_id`` in results) of the jobs that cover the whole chain.
+CHAIN = "chain"
 
 
 def notebooks_dir() -> Path:
@@ -70,7 +84,7 @@ def parse_period(text: str) -> tuple[date, date]:
     return start, end
 
 
-def select_stores(stores: pd.DataFrame, spec: str) -> list[str]:
+def select_stores(stores: "pd.DataFrame", spec: str) -> list[str]:
     """Store ids chosen by ``all``, a comma list (``001,007``) or ``column=value`` (``region=华东``)."""
     spec = spec.strip()
     ids = stores["store_id"].astype(str)
@@ -97,12 +111,14 @@ def select_stores(stores: pd.DataFrame, spec: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Job:
-    """One notebook run for one store."""
+    """One notebook run: for one store, or for the whole chain (``store_id == "chain"``)."""
 
     notebook: Path
     store_id: str
     parameters: dict[str, Any]
     out_dir: Path
+    scope: str = "store"
+    fingerprint: str = ""
 
     @property
     def output(self) -> Path:
@@ -111,7 +127,13 @@ class Job:
 
 @dataclass
 class JobResult:
-    """What happened to one job; the manifest is a list of these."""
+    """What happened to one job; the manifest is a list of these.
+
+    ``error`` (failed jobs) holds ``kind`` (``error``, ``timeout``, ``kernel_died``,
+    ``worker_died``, ``export``), ``ename``, ``evalue`` and, when known, the failing ``cell``
+    (index in the executed notebook), its ``execution_count`` and a ``source`` excerpt.
+    ``reused`` is true when ``--resume`` kept the previous run's result.
+    """
 
     store_id: str
     notebook: str
@@ -120,91 +142,183 @@ class JobResult:
     output: str | None = None
     html: str | None = None
     error: dict[str, Any] | None = field(default=None)
+    attempts: int = 1
+    scope: str = "store"
+    fingerprint: str = ""
+    reused: bool = False
 
 
 def plan_jobs(notebook: str, store_ids: list[str], *, period: tuple[date, date], data_dir: Path, lang: str,
               out_dir: Path, workspace: str = "", extra: dict[str, Any] | None = None) -> list[Job]:
-    """One validated :class:`Job` per store (raises before anything runs if a parameter is bad)."""
+    """The validated :class:`Job` list of one notebook (raises before anything runs if a parameter is bad).
+
+    A ``store`` notebook gives one job per id in ``store_ids``; a ``chain`` or ``workshop``
+    notebook one job for the chain (``store_ids`` is then ignored).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> jobs = plan_jobs("03", ["001", "002"], period=(date(2026, 1, 1), date(2026, 3, 31)),
+    ...                  data_dir=".", lang="en", out_dir="run")
+    >>> [(j.store_id, j.output.parent.name, j.parameters["store_id"]) for j in jobs]
+    [('001', '001', '001'), ('002', '002', '002')]
+    """
     path = resolve_notebook(notebook)
+    scope = notebook_scope(path.stem)
+    model = params_model(path.stem)
+    common = dict(period_start=period[0].isoformat(), period_end=period[1].isoformat(),
+                  data_dir=str(Path(data_dir).resolve()), lang=lang,
+                  workspace=str(Path(workspace).expanduser().resolve()) if workspace else "")
+    if scope == "store":
+        runs = [(store_id, dict(store_id=store_id, **common)) for store_id in store_ids]
+    elif scope == "workshop":
+        runs = [(CHAIN, dict(store_id="", **common))]
+    else:
+        runs = [(CHAIN, dict(common))]
     jobs = []
-    for store_id in store_ids:
-        values = dict(store_id=store_id, period_start=period[0].isoformat(), period_end=period[1].isoformat(),
-                      data_dir=str(Path(data_dir).resolve()), lang=lang, workspace=workspace, **(extra or {}))
-        validate_params(ReportParams, **values)
-        jobs.append(Job(notebook=path, store_id=store_id, parameters=values, out_dir=Path(out_dir).resolve()))
+    for store_id, values in runs:
+        values.update(extra or {})
+        validate_params(model, **values)
+        jobs.append(Job(notebook=path, store_id=store_id, parameters=values, out_dir=Path(out_dir).resolve(), scope=scope))
     return jobs
 
 
-def _error_info(exc: BaseException) -> dict[str, Any]:
-    """The failing cell and message of a papermill / nbclient failure, or the exception itself."""
-    lines = str(exc).strip().splitlines()
-    evalue = getattr(exc, "evalue", None) or (lines[-1] if lines else "")
-    info: dict[str, Any] = {"ename": getattr(exc, "ename", None) or type(exc).__name__, "evalue": evalue}
-    if getattr(exc, "cell_index", None) is not None:
-        info["cell"] = int(exc.cell_index)
-        info["source"] = str(getattr(exc, "source", ""))[:500]
-    return info
-
-
-def run_job(job: Job) -> JobResult:
-    """Execute one job (in a worker process) and export its HTML; never raises."""
-    import papermill
-
-    started = time.perf_counter()
-    job.output.parent.mkdir(parents=True, exist_ok=True)
-    html = job.output.with_suffix(".html")
-    error = None
+def run_job(job: Job, *, timeout: float | None = None, retries: int = 1) -> JobResult:
+    """Execute one job in a new kernel in this process and export its HTML; never raises."""
+    runner = Runner(ExecOptions(timeout=timeout, retries=retries, fresh=True))
     try:
-        papermill.execute_notebook(
-            str(job.notebook), str(job.output), parameters=job.parameters, kernel_name=KERNEL_NAME,
-            cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
-        )
-    except BaseException as exc:  # noqa: BLE001 - one store's failure must not stop the run
-        error = _error_info(exc)
-    try:
-        if job.output.exists():
-            export_html(job.output, html, lang=job.parameters.get("lang", "zh"), title=f"{job.store_id} {job.notebook.stem}")
-    except Exception as exc:  # noqa: BLE001
-        error = error or {"ename": type(exc).__name__, "evalue": f"HTML export failed: {exc}"}
-    return JobResult(
-        store_id=job.store_id, notebook=job.notebook.stem, status="failed" if error else "ok",
-        duration_s=round(time.perf_counter() - started, 2),
-        output=str(job.output.relative_to(job.out_dir)) if job.output.exists() else None,
-        html=str(html.relative_to(job.out_dir)) if html.exists() else None, error=error,
-    )
+        return runner.execute(job)
+    finally:
+        runner.close()
 
 
-def run_batch(jobs: list[Job], *, workers: int | None = None, progress: bool = True, lang: str = "zh") -> list[JobResult]:
-    """Run ``jobs`` in parallel worker processes; write ``manifest.json`` and ``index.html``.
+def _reused(job: Job, entry: dict[str, Any]) -> JobResult:
+    return JobResult(store_id=job.store_id, notebook=job.notebook.stem, status="ok", duration_s=entry.get("duration_s", 0.0),
+                     output=entry.get("output"), html=entry.get("html"), attempts=0, scope=job.scope,
+                     fingerprint=job.fingerprint, reused=True)
 
-    Returns the results in job order.  The run folder is the jobs' common ``out_dir``.
+
+def run_batch(jobs: list[Job], *, workers: int | None = None, progress: bool = True, lang: str = "zh",
+              timeout: float | None = None, retries: int = 1, resume: bool = False, executor: str = "local",
+              scheduler: Any = None, fresh: bool = False, cache: bool = True,
+              deliver: dict[str, Any] | None = None) -> list[JobResult]:
+    """Run ``jobs``; write ``manifest.json`` and ``index.html`` in their common ``out_dir``.
+
+    Parameters
+    ----------
+    jobs : from :func:`plan_jobs` (all with the same ``out_dir``)
+    workers : parallel worker processes of the local executor (default: the machine's cores)
+    progress : show a progress bar
+    lang : language of the index page
+    timeout : seconds a whole notebook may run; it is then stopped and recorded as ``timeout``
+    retries : extra attempts for a job whose kernel or worker process died
+    resume : keep the previous result of jobs that succeeded with the same fingerprint
+    executor : ``"local"`` (process pool) or ``"dask"`` (with ``scheduler``: address or Client)
+    fresh : one new kernel per job instead of a reused kernel per worker
+    cache : share the loaded chain and chain-wide model fits between jobs of a reused kernel
+    deliver : keyword arguments of :func:`kit.deliverables.finish_run` (``data_dir``, ``period``,
+        ``workspace``, ``pdf``); ``None`` skips the deliverables step
+
+    Returns
+    -------
+    list of JobResult
+        In job order.
     """
     from tqdm.auto import tqdm
 
+    from kit.resume import Fingerprinter, is_up_to_date, previous_entries
+
     if not jobs:
-        raise RunError("没有要运行的任务", "nothing to run", hint_zh="检查 --stores", hint_en="check --stores")
+        raise RunError(t("batch.nothing_to_run", "zh"), t("batch.nothing_to_run", "en"),
+                       hint_zh=t("batch.nothing_to_run_hint", "zh"), hint_en=t("batch.nothing_to_run_hint", "en"))
+    started_at, clock = datetime.now().isoformat(timespec="seconds"), time.perf_counter()
     out_dir = jobs[0].out_dir
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    manifest_path = out_dir / "manifest.json"
+    fingerprint = Fingerprinter()
+    jobs = [replace(job, fingerprint=fingerprint(job.notebook, job.parameters)) for job in jobs]
+    previous = previous_entries(manifest_path) if resume else {}
     results: dict[int, JobResult] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool, tqdm(total=len(jobs), unit="store", disable=not progress,
-                                                                  desc="stores") as bar:
-        futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
-        for future in as_completed(futures):
-            i = futures[future]
-            try:
-                results[i] = future.result()
-            except BaseException as exc:  # noqa: BLE001 - a worker that died
-                job = jobs[i]
-                results[i] = JobResult(job.store_id, job.notebook.stem, "failed", 0.0, error=_error_info(exc))
-            bar.update(1)
+    for i, job in enumerate(jobs):
+        entry = previous.get((job.notebook.stem, job.store_id))
+        if entry and is_up_to_date(entry, job.fingerprint, out_dir):
+            results[i] = _reused(job, entry)
+    todo = [i for i in range(len(jobs)) if i not in results]
+    workers = max(1, min(workers or os.cpu_count() or 1, max(len(todo), 1)))
+    options = ExecOptions(timeout=timeout, retries=retries, fresh=fresh, cache=cache,
+                          modules=tuple(notebook_imports({jobs[i].notebook for i in todo})))
+    info = {"kit_version": __version__, "started": started_at, "executor": executor,
+            "workers": workers if executor == "local" else None, "timeout_s": timeout, "retries": retries,
+            "resume": resume, "kernels": "fresh" if fresh else "reused"}
+
+    def snapshot(final: bool = False) -> None:
+        done = [results.get(i) or JobResult(j.store_id, j.notebook.stem, "pending", 0.0, scope=j.scope, fingerprint=j.fingerprint)
+                for i, j in enumerate(jobs)]
+        write_manifest(done, manifest_path, **info, wall_s=round(time.perf_counter() - clock, 2), complete=final)
+
+    if todo:
+        sub = [jobs[i] for i in todo]
+        if executor == "dask":
+            stream = run_dask(sub, options, scheduler)
+        elif executor == "local":
+            stream = run_local(sub, options, workers)
+        else:
+            raise ParameterError(f"未知的执行方式 {executor}", f"unknown executor {executor!r}", column="executor",
+                                 hint_zh="用 local 或 dask", hint_en="use local or dask")
+        last_write = time.perf_counter()
+        with tqdm(total=len(jobs), initial=len(jobs) - len(todo), unit="nb", disable=not progress,
+                  desc=t("batch.progress", lang)) as bar:
+            for k, result in stream:
+                results[todo[k]] = result
+                bar.update(1)
+                if time.perf_counter() - last_write > 2.0:  # an interrupted run can still be resumed
+                    snapshot()
+                    last_write = time.perf_counter()
     ordered = [results[i] for i in range(len(jobs))]
-    write_manifest(ordered, out_dir / "manifest.json")
-    write_index([asdict(r) for r in ordered], out_dir / "index.html", lang)
+    rows = [asdict(r) for r in ordered]
+    info["deliverables"] = _deliver(out_dir, rows, lang, deliver) if deliver is not None else None
+    snapshot(final=True)
+    _write_index(rows, out_dir / "index.html", lang, info["deliverables"])
     return ordered
 
 
-def write_manifest(results: list[JobResult], path: Path) -> Path:
-    """``manifest.json``: totals and one entry per job (status, duration, failing cell, message)."""
-    failed = sum(r.status != "ok" for r in results)
-    return write_json(path, {"total": len(results), "ok": len(results) - failed, "failed": failed,
+def _deliver(out_dir: Path, rows: list[dict[str, Any]], lang: str, deliver: dict[str, Any]) -> dict[str, Any]:
+    """Call :func:`kit.deliverables.finish_run`; an exception is recorded, never raised."""
+    try:
+        from kit.deliverables import finish_run
+    except ModuleNotFoundError as exc:
+        if exc.name != "kit.deliverables":
+            raise
+        return {"status": "skipped", "error": "kit.deliverables is not installed"}
+    try:
+        return finish_run(out_dir, rows, lang=lang, **deliver)
+    except Exception as exc:  # noqa: BLE001 - the manifest must survive a failing deliverable
+        return {"status": "failed", "error": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc(limit=8)[-4000:]}
+
+
+def _write_index(rows: list[dict[str, Any]], path: Path, lang: str, deliverables: dict[str, Any] | None) -> None:
+    from kit.report import write_index
+
+    if deliverables is not None and "deliverables" in inspect.signature(write_index).parameters:
+        write_index(rows, path, lang, deliverables=deliverables)
+    else:
+        write_index(rows, path, lang)
+
+
+def deliverables_failed(manifest: dict[str, Any]) -> bool:
+    """True when the manifest records a failed deliverables step."""
+    d = manifest.get("deliverables")
+    return isinstance(d, dict) and d.get("status") == "failed"
+
+
+def write_manifest(results: list[JobResult], path: Path, **info: Any) -> Path:
+    """``manifest.json``: totals, run information and one entry per job.
+
+    Each entry holds the status, duration, attempts, output files, the fingerprint used by
+    ``--resume`` and, for a failed job, the kind of failure, the failing cell and the message.
+    """
+    failed = sum(r.status == "failed" for r in results)
+    ok = sum(r.status == "ok" for r in results)
+    return write_json(path, {"total": len(results), "ok": ok, "failed": failed,
+                             "reused": sum(r.reused for r in results), **info,
                              "jobs": [asdict(r) for r in results]})

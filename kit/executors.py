@@ -1,0 +1,469 @@
+"""Executing batch jobs: one job in a kernel, many jobs in a process pool or on a Dask cluster.
+
+:func:`execute_job` runs one :class:`kit.batch.Job` with papermill and exports its HTML.  It never
+raises: every failure becomes a :class:`kit.batch.JobResult` whose ``error`` says what happened
+(``kind``: ``error`` for an exception in a cell, ``timeout``, ``kernel_died``, ``worker_died``,
+``export``), in which cell (index in the executed notebook, execution count, source excerpt) and
+why.  A kernel that dies is restarted and the job retried (``retries`` times); an exception in a
+cell or a timeout is not retried -- running it again would fail the same way.
+
+Each worker keeps one kernel and reuses it from job to job (see :mod:`kit.warm` for how the kernel
+is put back in a fresh state in between); after any failed job the kernel is replaced.  With
+``fresh=True`` every job gets its own kernel instead, as the ``papermill`` command would.
+
+The timeout is a wall-clock guard on the whole notebook: when it expires, the kernel is killed,
+the job is recorded as ``timeout`` and the worker starts a new kernel for the next job.
+
+Two ways to run many jobs, both yielding ``(job index, JobResult)`` as jobs finish:
+:func:`run_local` (a process pool on this machine, the default) and :func:`run_dask` (a Dask
+distributed cluster, ``kit run --executor dask --scheduler tcp://HOST:PORT``).
+
+Examples
+--------
+>>> import json, tempfile, pathlib
+>>> nb = pathlib.Path(tempfile.mkdtemp()) / "n.ipynb"
+>>> _ = nb.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [],
+...     "execution_count": None, "source": "import os, json\\nfrom kit import audit"}],
+...     "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+>>> notebook_imports([nb])
+['json', 'kit', 'kit.audit', 'os']
+"""
+
+from __future__ import annotations
+
+import ast
+import atexit
+import json
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kit.i18n import t
+
+if TYPE_CHECKING:
+    from kit.batch import Job, JobResult
+
+#: Kernel every notebook is executed with (explicit, never the notebook's own metadata).
+KERNEL_NAME = "python3"
+#: How long a kernel may take to start before the job fails.
+START_TIMEOUT = 120
+
+
+@dataclass(frozen=True)
+class ExecOptions:
+    """How jobs are executed.
+
+    Parameters
+    ----------
+    timeout : seconds a whole notebook may run (``None``: no limit)
+    retries : extra attempts when the kernel or the worker process dies
+    fresh : one new kernel per job instead of a reused, reset kernel per worker
+    cache : share pure, expensive results (loaded chain, CLV fits) between jobs of a warm kernel
+    modules : modules a warm kernel imports once at start (see :func:`notebook_imports`)
+    """
+
+    timeout: float | None = None
+    retries: int = 1
+    fresh: bool = False
+    cache: bool = True
+    modules: tuple[str, ...] = ()
+    kernel_name: str = KERNEL_NAME
+
+
+def notebook_imports(paths: Iterable[Path]) -> list[str]:
+    """Modules imported by the code cells of ``paths`` (``from kit import a`` gives ``kit.a`` too)."""
+    found: set[str] = set()
+    for path in paths:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            source = "".join(cell.get("source", ""))
+            try:
+                tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found.add(node.module)
+                    found.update(f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*")
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------------------------
+# One kernel
+# --------------------------------------------------------------------------------------------
+
+
+class Kernel:
+    """A Jupyter kernel this worker started (an ``AsyncKernelManager`` driven synchronously)."""
+
+    def __init__(self, kernel_name: str, cwd: Path) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        run_sync(self.km.start_kernel)(cwd=str(cwd))
+        self.jobs = 0
+
+    @property
+    def pid(self) -> int | None:
+        process = getattr(self.km.provisioner, "process", None)
+        return getattr(process, "pid", None)
+
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        try:
+            return bool(run_sync(self.km.is_alive)())
+        except Exception:  # noqa: BLE001
+            return False
+
+    def kill(self) -> None:
+        """Kill the kernel process at once (safe from another thread)."""
+        pid = self.pid
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def run(self, code: str, timeout: float = START_TIMEOUT) -> None:
+        """Execute ``code`` silently (no execution count, no history); raise if it fails."""
+        from jupyter_client import BlockingKernelClient
+
+        # parent=km: liveness is asked of the manager (the heartbeat of a kernel that is still
+        # starting on a busy machine has not beaten yet, and would count as dead)
+        kc = BlockingKernelClient(parent=self.km)
+        kc.load_connection_info(self.km.get_connection_info())
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=timeout)
+            reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=timeout)
+        finally:
+            kc.stop_channels()
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - already dead
+            self.kill()
+
+
+_ENGINE = "kit-kernel"
+
+
+def _register_engine() -> None:
+    """A papermill engine that executes in a kernel we started (and leaves it running)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    if _ENGINE in papermill_engines._engines:
+        return
+
+    class KernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                     start_timeout=60, execution_timeout=None, km=None, **kwargs):
+            import logging
+
+            client = PapermillNotebookClient(nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
+                                             kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                                             log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    papermill_engines.register(_ENGINE, KernelEngine)
+
+
+# --------------------------------------------------------------------------------------------
+# A worker: keeps a kernel, runs jobs one after another
+# --------------------------------------------------------------------------------------------
+
+
+class Runner:
+    """Runs jobs one at a time, keeping a warm kernel between them unless ``fresh``."""
+
+    def __init__(self, options: ExecOptions) -> None:
+        self.options = options
+        self.kernel: Kernel | None = None
+
+    def _kernel_for(self, cwd: Path) -> Kernel:
+        opts = self.options
+        if self.kernel is not None and (opts.fresh or not self.kernel.alive()):
+            self.close()
+        if self.kernel is None:
+            self.kernel = Kernel(opts.kernel_name, cwd)
+            if not opts.fresh:
+                self.kernel.run(f"__import__('kit.warm').warm.warm_up({list(opts.modules)!r}, cache={opts.cache!r})")
+        if not opts.fresh:
+            self.kernel.run(f"__import__('kit.warm').warm.between_jobs({str(cwd)!r})")
+        return self.kernel
+
+    def close(self) -> None:
+        if self.kernel is not None:
+            self.kernel.shutdown()
+            self.kernel = None
+
+    def execute(self, job: "Job") -> "JobResult":
+        """Run ``job`` (retrying when the kernel dies) and export its HTML; never raises."""
+        from kit.batch import JobResult
+
+        started = time.perf_counter()
+        attempts = 0
+        error: dict[str, Any] | None = None
+        for attempts in range(1, max(0, self.options.retries) + 2):
+            error = self._attempt(job)
+            if error is None or error["kind"] != "kernel_died":
+                break
+        html = job.output.with_suffix(".html")
+        html.unlink(missing_ok=True)
+        if job.output.exists():
+            try:
+                if error and error["kind"] in ("timeout", "kernel_died"):
+                    _mark_stopped(job.output, error, job.parameters.get("lang", "zh"))
+                from kit.report import export_html
+
+                export_html(job.output, html, lang=job.parameters.get("lang", "zh"), title=f"{job.store_id} {job.notebook.stem}")
+            except Exception as exc:  # noqa: BLE001
+                error = error or {"kind": "export", "ename": type(exc).__name__, "evalue": f"HTML export failed: {exc}"}
+        return JobResult(
+            store_id=job.store_id, notebook=job.notebook.stem, status="failed" if error else "ok",
+            duration_s=round(time.perf_counter() - started, 2), attempts=attempts,
+            output=_rel(job.output, job.out_dir), html=_rel(html, job.out_dir), error=error,
+            scope=job.scope, fingerprint=job.fingerprint,
+        )
+
+    def _attempt(self, job: "Job") -> dict[str, Any] | None:
+        import papermill
+
+        _register_engine()
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        job.output.unlink(missing_ok=True)
+        try:
+            kernel = self._kernel_for(job.notebook.parent)
+        except Exception as exc:  # noqa: BLE001 - kernel would not start or reset
+            self.close()
+            return {"kind": "kernel_died", "ename": type(exc).__name__, "evalue": str(exc)[:500]}
+        expired = threading.Event()
+        guard = None
+        if self.options.timeout:
+            def on_timeout() -> None:
+                expired.set()
+                kernel.kill()
+            guard = threading.Timer(self.options.timeout, on_timeout)
+            guard.daemon = True
+            guard.start()
+        error = None
+        try:
+            papermill.execute_notebook(
+                str(job.notebook), str(job.output), parameters=dict(job.parameters), kernel_name=self.options.kernel_name,
+                engine_name=_ENGINE, km=kernel.km, progress_bar=False, log_output=False, start_timeout=START_TIMEOUT,
+            )
+        except BaseException as exc:  # noqa: BLE001 - one job's failure must not stop the run
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            error = _error_info(exc, job.output)
+        finally:
+            if guard is not None:
+                guard.cancel()
+        if expired.is_set():
+            error = {**(error or {}), "kind": "timeout", "ename": "Timeout",
+                     "evalue": t("batch.timeout", "en", seconds=self.options.timeout)}
+            error.update(_running_cell(job.output))
+        if error is not None or self.options.fresh:
+            self.close()  # never reuse a kernel that failed a job
+        else:
+            kernel.jobs += 1
+        return error
+
+
+def _rel(path: Path, root: Path) -> str | None:
+    return str(path.relative_to(root)) if path.exists() else None
+
+
+def _running_cell(output: Path) -> dict[str, Any]:
+    """The last cell that started running in a saved papermill output (index, count, source)."""
+    try:
+        nb = json.loads(output.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    started = [i for i, c in enumerate(nb.get("cells", [])) if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if not started:
+        return {}
+    cell = nb["cells"][started[-1]]
+    return {"cell": started[-1], "execution_count": cell.get("execution_count"),
+            "source": "".join(cell.get("source", ""))[:500]}
+
+
+def _error_info(exc: BaseException, output: Path) -> dict[str, Any]:
+    """What went wrong: kind, exception name, message and the failing cell."""
+    lines = str(exc).strip().splitlines()
+    evalue = getattr(exc, "evalue", None) or (lines[-1] if lines else "")
+    name = type(exc).__name__
+    kind = "kernel_died" if name == "DeadKernelError" else "error"
+    info: dict[str, Any] = {"kind": kind, "ename": getattr(exc, "ename", None) or name, "evalue": str(evalue)[:2000]}
+    if getattr(exc, "cell_index", None) is not None:
+        info["cell"] = int(exc.cell_index)  # type: ignore[attr-defined]
+        info["execution_count"] = getattr(exc, "exec_count", None)
+        info["source"] = str(getattr(exc, "source", ""))[:500]
+    elif kind == "kernel_died":
+        info["evalue"] = t("batch.kernel_died", "en")
+        info.update(_running_cell(output))
+    return info
+
+
+def _mark_stopped(output: Path, error: dict[str, Any], lang: str) -> None:
+    """Put a note at the top of a notebook that was stopped (timeout, dead kernel), as papermill does for errors."""
+    import nbformat
+
+    from kit.files import write_text
+
+    nb = nbformat.read(str(output), as_version=4)
+    key = "batch.note_timeout" if error["kind"] == "timeout" else "batch.note_kernel_died"
+    text = t(key, lang if lang in ("zh", "en") else "en", cell=error.get("cell", "?"))
+    note = nbformat.v4.new_markdown_cell(f'<span style="color:red">{text}</span>')
+    note.metadata["tags"] = ["kit-stopped"]
+    nb.cells.insert(0, note)
+    write_text(output, nbformat.writes(nb))
+
+
+# --------------------------------------------------------------------------------------------
+# Runners per worker (process or thread) and the entry point the executors call
+# --------------------------------------------------------------------------------------------
+
+_LOCAL = threading.local()
+_ALL: list[Runner] = []
+_ALL_LOCK = threading.Lock()
+
+
+def _runner(options: ExecOptions) -> Runner:
+    runner = getattr(_LOCAL, "runner", None)
+    if runner is None or runner.options != options:
+        if runner is not None:
+            runner.close()
+        runner = Runner(options)
+        _LOCAL.runner = runner
+        with _ALL_LOCK:
+            if not _ALL:
+                atexit.register(shutdown_runners)
+                try:
+                    from multiprocessing import util
+
+                    util.Finalize(None, shutdown_runners, exitpriority=10)
+                except Exception:  # noqa: BLE001
+                    pass
+            _ALL.append(runner)
+    return runner
+
+
+def shutdown_runners() -> int:
+    """Shut down the kernels this process keeps (all threads); returns how many."""
+    with _ALL_LOCK:
+        runners = list(_ALL)
+        _ALL.clear()
+    for runner in runners:
+        runner.close()
+    if getattr(_LOCAL, "runner", None) in runners:
+        _LOCAL.runner = None
+    return len(runners)
+
+
+def execute_job(job: "Job", options: ExecOptions) -> "JobResult":
+    """Run one job in this worker's kernel (the function the executors send to workers)."""
+    return _runner(options).execute(job)
+
+
+def _worker_died(job: "Job", exc: BaseException, attempts: int) -> "JobResult":
+    from kit.batch import JobResult
+
+    return JobResult(store_id=job.store_id, notebook=job.notebook.stem, status="failed", duration_s=0.0,
+                     attempts=attempts, scope=job.scope, fingerprint=job.fingerprint,
+                     error={"kind": "worker_died", "ename": type(exc).__name__,
+                            "evalue": t("batch.worker_died", "en", detail=str(exc)[:300])})
+
+
+# --------------------------------------------------------------------------------------------
+# Many jobs
+# --------------------------------------------------------------------------------------------
+
+
+def run_local(jobs: list["Job"], options: ExecOptions, workers: int) -> Iterator[tuple[int, "JobResult"]]:
+    """Run ``jobs`` in a pool of ``workers`` processes; yield ``(index, result)`` as they finish.
+
+    A worker process that dies (killed, out of memory) breaks the pool: the jobs it and the
+    others were running are submitted again to a new pool, up to ``options.retries`` times each.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending = list(range(len(jobs)))
+    tries = dict.fromkeys(pending, 0)
+    while pending:
+        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending)))) as pool:
+            futures = {pool.submit(execute_job, jobs[i], options): i for i in pending}
+            pending = []
+            waiting = set(futures)
+            while waiting:
+                done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = futures[future]
+                    try:
+                        yield i, future.result()
+                    except BrokenProcessPool as exc:
+                        tries[i] += 1
+                        if tries[i] <= options.retries:
+                            pending.append(i)
+                        else:
+                            yield i, _worker_died(jobs[i], exc, tries[i])
+                    except Exception as exc:  # noqa: BLE001 - e.g. a result that would not pickle
+                        yield i, _worker_died(jobs[i], exc, tries[i] + 1)
+
+
+def run_dask(jobs: list["Job"], options: ExecOptions, scheduler: Any) -> Iterator[tuple[int, "JobResult"]]:
+    """Run ``jobs`` on a Dask distributed cluster; yield ``(index, result)`` as they finish.
+
+    ``scheduler`` is the scheduler's address (``tcp://HOST:PORT``) or a ``distributed.Client``.
+    Every worker needs the kit installed and the data, workspace and run folders at the same
+    paths (a shared file system).  Each worker thread keeps one warm kernel; they are shut
+    down when the run ends.  Dask itself re-runs a task whose worker died (up to its
+    ``distributed.scheduler.allowed-failures``); after that the job is recorded as ``worker_died``.
+    """
+    import uuid
+
+    from distributed import Client, as_completed
+
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler, set_as_default=False) if own else scheduler
+    run_id = uuid.uuid4().hex[:8]
+    try:
+        futures = {client.submit(execute_job, job, options, key=f"kit-{run_id}-{i}-{job.store_id}-{job.notebook.stem}",
+                                 pure=False): i for i, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                yield i, future.result()
+            except Exception as exc:  # noqa: BLE001 - KilledWorker and friends
+                yield i, _worker_died(jobs[i], exc, 1)
+        try:
+            client.run(shutdown_runners)
+        except Exception:  # noqa: BLE001 - workers gone already
+            pass
+    finally:
+        if own:
+            client.close()
