@@ -33,7 +33,7 @@ import pandas as pd
 
 from kit.calendar import StoreCalendar, deadlines, elapsed_minutes
 from kit.errors import ParameterError
-from kit.i18n import label_of, t
+from kit.i18n import code_for, label_of, t
 from kit.standards import Standards, assign_targets
 
 STATUSES = ("met", "breached", "at_risk")
@@ -104,19 +104,24 @@ def complaints_per_month(
     return out.sort_values([*by, "month"], ignore_index=True)
 
 
-def category_pareto(frame: pd.DataFrame, *, category_col: str = "category", cutoff: float = 0.8) -> pd.DataFrame:
+def category_pareto(frame: pd.DataFrame, *, category_col: str = "category", cutoff: float = 0.8,
+                    codes: str | None = None) -> pd.DataFrame:
     """The root-cause Pareto table: categories by count, with the "vital few" marked.
 
     Juran's Pareto principle as used in quality management: sort categories by frequency and
     accumulate their share; the *vital few* are the categories needed to reach ``cutoff``
     (80 % by default) of all complaints -- the category that crosses the cutoff included.
 
+    ``codes`` names a label group (e.g. ``"category"``): categories written as a Chinese or an
+    English label are then counted under their code, so a report can show them in either language.
+
     Returns
     -------
     DataFrame
         ``category, count, share, cum_share, vital_few`` sorted by count (ties by name).
     """
-    counts = frame[category_col].value_counts(dropna=False).rename_axis("category").reset_index(name="count")
+    values = frame[category_col] if codes is None else code_for(codes, frame[category_col])
+    counts = values.value_counts(dropna=False).rename_axis("category").reset_index(name="count")
     counts = counts.sort_values(["count", "category"], ascending=[False, True], ignore_index=True)
     total = counts["count"].sum()
     counts["share"] = counts["count"] / total if total else np.nan
