@@ -292,9 +292,10 @@ def load_yaml_model(path: str | Path, model: type[M]) -> M:
             named = _named_key_line(root, tuple(first["loc"]), str(first.get("msg", "")))
             if named is not None:
                 line, field = named[0], f"{field}.{named[1]}"
+        more = {lang: t("workspace.error.more", lang, n=len(errors) - 1) if len(errors) > 1 else "" for lang in ("zh", "en")}
         raise WorkspaceError(
-            t("workspace.error.invalid", "zh", file=path.name, line=line, field=field, problem=_problem_text(first, "zh"), more=len(errors) - 1),
-            t("workspace.error.invalid", "en", file=path.name, line=line, field=field, problem=_problem_text(first, "en"), more=len(errors) - 1),
+            t("workspace.error.invalid", "zh", file=path.name, line=line, field=field, problem=_problem_text(first, "zh"), more=more["zh"]),
+            t("workspace.error.invalid", "en", file=path.name, line=line, field=field, problem=_problem_text(first, "en"), more=more["en"]),
             file=str(path),
             row=line,
             column=field,
