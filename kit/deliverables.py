@@ -149,13 +149,13 @@ def write_kpi_workbook(long: pd.DataFrame, path: str | Path, lang: str, *,
 # PDFs
 # --------------------------------------------------------------------------------------------
 def print_pdfs(out_dir: Path, results: Sequence[Mapping[str, Any]], lang: str, *,
-               finder: Callable[[], str | None] = find_chromium) -> dict[str, Any]:
+               finder: Callable[[], str | None] | None = None) -> dict[str, Any]:
     """A PDF next to each successful job's HTML; ``{"status", "message", "files", "errors"}``.
 
     ``status`` is ``ok`` (every PDF printed), ``partial`` (some failed: see ``errors``),
     ``skipped`` (no Chromium found: a note, not an error) or ``none`` (no HTML to print).
     """
-    chromium = finder()
+    chromium = (finder or find_chromium)()  # looked up at call time (tests replace it)
     pages = [str(r["html"]) for r in results if r.get("status") == "ok" and r.get("html")]
     if chromium is None:
         return {"status": "skipped", "message": t("deliverables.pdf.skipped", lang), "files": {}, "errors": []}
