@@ -62,7 +62,8 @@ def resolve_notebook(name: str, folder: Path | None = None) -> Path:
     """Find a notebook by name (``03_complaint_audit``), number (``03``) or path."""
     folder = folder or notebooks_dir()
     candidates = [Path(name), folder / name, folder / f"{name}.ipynb"]
-    candidates += sorted(folder.glob(f"{name}_*.ipynb"))
+    if not Path(name).is_absolute() and "/" not in name:
+        candidates += sorted(folder.glob(f"{name}_*.ipynb"))
     for path in candidates:
         if path.suffix == ".ipynb" and path.is_file():
             return path.resolve()

@@ -3,7 +3,8 @@
 Sub-commands::
 
     kit sample   --stores 12 --months 12 --seed 7 --out data/sample
-    kit run      --notebook 03_complaint_audit --stores all --period 2026-01-01..2026-12-31
+    kit run      --notebooks 00,03,04 --stores all --period 2026-01-01..2026-12-31 [--resume] [--timeout S]
+                 [--retries N] [--workers N] [--executor dask --scheduler tcp://HOST:PORT] [--no-pdf]
     kit validate FILE --kind complaints [--mapping m.yaml] [--lang zh|en]
     kit workspace new NAME
 
@@ -39,24 +40,62 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from kit.batch import parse_period, plan_jobs, run_batch, select_stores
-    from kit.io import load_table, _find
+    import json
 
+    from kit.batch import deliverables_failed, parse_period, plan_jobs, run_batch, select_stores
+    from kit.errors import ParameterError
+    from kit.i18n import t
+    from kit.io import _find, load_table
+
+    lang = args.lang
+    if args.executor == "dask" and not args.scheduler:
+        raise ParameterError(t("batch.scheduler_missing", "zh"), t("batch.scheduler_missing", "en"), column="scheduler",
+                             hint_zh="例如 --scheduler tcp://10.0.0.5:8786", hint_en="e.g. --scheduler tcp://10.0.0.5:8786")
     period = parse_period(args.period)
     data_dir = Path(args.data)
-    stores = load_table("stores", _find(data_dir, "stores")).data
+    stores = load_table("stores", _find(data_dir, "stores"), write_rejects=False).data
     store_ids = select_stores(stores, args.stores)
     names = [n.strip() for n in (args.notebooks or args.notebook).split(",") if n.strip()]
     out = Path(args.out or f"reports/{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
     jobs = [job for name in names for job in plan_jobs(name, store_ids, period=period, data_dir=data_dir,
-                                                           lang=args.lang, out_dir=out, workspace=args.workspace)]
-    results = run_batch(jobs, workers=args.workers, progress=not args.no_progress, lang=args.lang)
+                                                           lang=lang, out_dir=out, workspace=args.workspace)]
+    deliver = dict(data_dir=data_dir.resolve(), period=period, workspace=jobs[0].parameters.get("workspace", ""),
+                   pdf=not args.no_pdf)
+    scheduler = args.scheduler
+    if args.executor == "dask":
+        scheduler = _dask_client(args.scheduler)
+    try:
+        results = run_batch(jobs, workers=args.workers, progress=not args.no_progress, lang=lang, timeout=args.timeout,
+                            retries=args.retries, resume=args.resume, executor=args.executor, scheduler=scheduler,
+                            fresh=args.fresh_kernels, deliver=None if args.no_deliverables else deliver)
+    finally:
+        if args.executor == "dask":
+            scheduler.close()
     failed = [r for r in results if r.status != "ok"]
-    print(f"{len(results) - len(failed)} / {len(results)} ok — {out.resolve() / 'index.html'}")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    print(t("batch.summary", lang, ok=len(results) - len(failed), total=len(results), reused=sum(r.reused for r in results),
+            index=out.resolve() / "index.html"))
     for r in failed:
         err = r.error or {}
-        print(f"  FAILED {r.store_id} {r.notebook}: cell {err.get('cell', '?')}: {err.get('ename')}: {err.get('evalue')}")
-    return EXIT_PARTIAL if failed else 0
+        print(t("batch.failed_line", lang, store=r.store_id, notebook=r.notebook, cell=err.get("cell", "?"),
+                ename=err.get("ename"), evalue=err.get("evalue")))
+    if deliverables_failed(manifest):
+        print(t("batch.deliverables_failed", lang, error=manifest["deliverables"].get("error")))
+    return EXIT_PARTIAL if failed or deliverables_failed(manifest) else 0
+
+
+def _dask_client(address: str):
+    """A Dask client for ``address``; a clear message when the scheduler cannot be reached."""
+    from distributed import Client
+
+    from kit.errors import RunError
+    from kit.i18n import t
+
+    try:
+        return Client(address, timeout="10s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise RunError(t("batch.no_dask", "zh", scheduler=address), t("batch.no_dask", "en", scheduler=address),
+                       hint_zh=t("batch.no_dask_hint", "zh"), hint_en=t("batch.no_dask_hint", "en") + f" ({exc})") from None
 
 
 def _cmd_workspace_new(args: argparse.Namespace) -> int:
@@ -82,9 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="data/sample", help="output folder (default data/sample)")
     p.set_defaults(func=_cmd_sample)
 
-    p = sub.add_parser("run", help="run a notebook for every selected store with papermill, in parallel")
+    p = sub.add_parser("run", help="run notebooks for every selected store (and the chain) with papermill, in parallel")
     p.add_argument("--notebook", default="03_complaint_audit", help="notebook name or number (default 03_complaint_audit)")
-    p.add_argument("--notebooks", help="several notebooks, comma-separated (e.g. 03,04)")
+    p.add_argument("--notebooks", help="several notebooks, comma-separated (e.g. 00,03,04); chain notebooks run once")
     p.add_argument("--stores", default="all", help="all | 001,007 | region=华东 (default all)")
     p.add_argument("--period", default="2026-01-01..2026-12-31", help="YYYY-MM-DD..YYYY-MM-DD")
     p.add_argument("--data", default="data/sample", help="data folder (default data/sample)")
@@ -92,6 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], default=_lang_default(), help="report language (default zh, or $KIT_LANG)")
     p.add_argument("--out", help="run folder (default reports/<start>-<end>)")
     p.add_argument("--workers", type=int, help="parallel workers (default: number of cores)")
+    p.add_argument("--timeout", type=float, help="seconds one notebook may run before it is stopped (default: no limit)")
+    p.add_argument("--retries", type=int, default=1, help="extra attempts when a kernel or worker dies (default 1)")
+    p.add_argument("--resume", action="store_true", help="keep reports that are up to date with their inputs; re-run failed or changed ones")
+    p.add_argument("--executor", choices=["local", "dask"], default="local", help="local process pool (default) or a Dask cluster")
+    p.add_argument("--scheduler", help="Dask scheduler address, tcp://HOST:PORT (with --executor dask)")
+    p.add_argument("--fresh-kernels", action="store_true", help="one new kernel per report instead of a reused one per worker (slower)")
+    p.add_argument("--no-pdf", action="store_true", help="do not make PDFs of the reports")
+    p.add_argument("--no-deliverables", action="store_true", help="skip the Excel workbook and PDFs")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=_cmd_run)
 
