@@ -62,8 +62,8 @@ def workbook_sheets(long: pd.DataFrame, lang: str, *, store_names: Mapping[str, 
     ...     "period_end": [pd.Timestamp("2026-01-31")], "store_id": ["001"], "kpi": ["nps"], "value": [35.0], "n": [40],
     ...     "unit": ["points"], "direction": [">="], "target": [30.0], "target_source": ["goals"], "gap": [5.0],
     ...     "met": pd.array([True], dtype="boolean")})
-    >>> list(workbook_sheets(long, "en"))
-    ['KPIs (long)', 'Stores × KPIs', 'Stores × KPIs (previous)', 'Targets']
+    >>> list(workbook_sheets(long, "en"))  # no previous period in this table: no sheet for it
+    ['KPIs (long)', 'Stores × KPIs', 'Targets']
     """
     check_lang(lang)
     names = dict(store_names or {})

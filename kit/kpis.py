@@ -38,6 +38,9 @@ target of :mod:`kit.goals` (workspace ``goals.yaml``, else the documented defaul
 kit's suggestion; "chain" = no published figure exists, so the chain's own value of the same
 period is the reference until the team sets a target (``targets={"complaints_per_1000": 20}``).
 
+A KPI whose input column is missing from an export (e.g. no CES question in the survey) has
+no value (NaN, ``n`` = 0) rather than stopping the overview, as in :func:`kit.goals.measure_indicators`.
+
 ``gap`` is signed so that a positive gap is always better than the target (``value − target``
 for "higher is better", ``target − value`` otherwise); ``met`` is NA when there is no value.
 
@@ -66,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 from kit import audit
+from kit.errors import DataError
 from kit.goals import SKILL_CATEGORIES, QualityGoals, default_goals
 from kit.i18n import t
 from kit.loyalty import repeat_purchase_rate
@@ -290,13 +294,10 @@ def _measure_period(complaints: pd.DataFrame, surveys: pd.DataFrame, transaction
     inputs = _Inputs(c, s, tx, first, res, full, as_of)
     frames = []
     for code, fn in _measures(inputs).items():
-        empty = {"complaints": c, "surveys": s, "transactions": tx}
         try:
             per_store = fn(["store_id"])
             chain = fn([])
-        except (KeyError, ValueError) as exc:  # a column the KPI needs is missing: no data
-            if not isinstance(exc, KeyError) and not any(f.empty for f in empty.values()):
-                raise
+        except (DataError, KeyError):  # a column the KPI needs is missing: no data (as kit.goals does)
             per_store, chain = pd.DataFrame(columns=["store_id", "value", "n"]), pd.DataFrame({"value": [np.nan], "n": [0.0]})
         per_store = (per_store.astype({"store_id": "str"}).drop_duplicates("store_id").set_index("store_id")
                      .reindex(store_ids).rename_axis("store_id").reset_index())

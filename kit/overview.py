@@ -166,11 +166,13 @@ def gap_matrix(long: pd.DataFrame, *, period: str = "current", relative: bool = 
 
 
 def heatmap_chart(long: pd.DataFrame, lang: str, *, store_names: dict[str, str] | None = None,
-                  period: str = "current", limit: float = 0.2):
+                  period: str = "current", limit: float = 0.2, max_stores: int = 40):
     """Heat map of stores × KPIs coloured by the gap to the target (blue = better, red = short).
 
     Cells show the KPI's value; the colour is the relative gap of :func:`gap_matrix`, clipped at
-    ``± limit``; empty cells (no data) are grey and hatched.  Labels follow ``lang``; Chinese
+    ``± limit``; empty cells (no data) are grey.  A chain with more than ``max_stores`` stores
+    shows the ``max_stores`` lowest in the league table (those needing support; the title says
+    so) -- the full table is in the league table and ``kpis.xlsx``.  Labels follow ``lang``; Chinese
     renders through :func:`kit.plots.setup_fonts`.  A diverging palette whose ends differ in
     lightness keeps better and worse apart when printed in grey.
 
@@ -185,6 +187,12 @@ def heatmap_chart(long: pd.DataFrame, lang: str, *, store_names: dict[str, str] 
 
     setup_fonts()
     gaps = gap_matrix(long, period=period)
+    league = league_table(long, period=period)
+    title = t("overview.chart.heat.title", lang)
+    if len(league) > max_stores:
+        keep = league["store_id"].tail(max_stores).tolist()
+        gaps = gaps.loc[[s for s in gaps.index if s in set(keep) or s == CHAIN]]
+        title += "\n" + t("overview.chart.heat.subset", lang, shown=max_stores, total=len(league))
     part = long.loc[long["period"] == period]
     values = part.pivot(index="store_id", columns="kpi", values="value").reindex(index=gaps.index, columns=gaps.columns)
     names = dict(store_names or {})
@@ -210,7 +218,7 @@ def heatmap_chart(long: pd.DataFrame, lang: str, *, store_names: dict[str, str] 
         ax.axhline(len(rows) - 1.5, color="black", linewidth=1.5)
     bar = fig.colorbar(image, ax=ax, shrink=0.8, format=PercentFormatter(1.0, decimals=0))
     bar.set_label(t("overview.chart.heat.colorbar", lang))
-    ax.set_title(t("overview.chart.heat.title", lang))
+    ax.set_title(title)
     return fig
 
 

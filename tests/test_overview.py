@@ -79,3 +79,14 @@ def test_heatmap_renders_chinese_without_missing_glyphs():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["001 上海徐汇店", "002 杭州西湖店", "全连锁"]
     assert "CSAT" in [t.get_text() for t in ax.get_xticklabels()]
     assert np.isfinite(ax.images[0].get_array()).all()
+
+
+def test_heatmap_of_a_large_chain_shows_the_stores_needing_support():
+    base = _long()
+    many = pd.concat([base.loc[base["store_id"] != CHAIN].assign(store_id=lambda d, k=k: d["store_id"] + f"-{k}")
+                      for k in range(30)] + [base.loc[base["store_id"] == CHAIN]], ignore_index=True)
+    fig = heatmap_chart(many, "en", max_stores=10)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 11 and labels[-1] == "whole chain"
+    assert all(label.startswith("002") for label in labels[:-1])  # the laggards
+    assert "10 lowest-ranked of 60" in fig.axes[0].get_title()
