@@ -47,46 +47,86 @@ from scipy.stats import norm
 #: The breakdowns the audit reports, in this order.
 DIMENSIONS = ("store_id", "tier", "channel", "category", "month")
 TRENDS = ("improving", "stable", "declining")
+_NAT_MONTH = np.iinfo(np.int64).min
+
+
+def _month_numbers(times: pd.Series) -> np.ndarray:
+    """Months since 1970-01 of each timestamp (int64; NaT -> a sentinel), without formatting text."""
+    values = times.to_numpy(dtype="datetime64[ns]")
+    months = values.astype("datetime64[M]").astype(np.int64)
+    return np.where(np.isnat(values), _NAT_MONTH, months)
+
+
+def _month_text(numbers: np.ndarray) -> np.ndarray:
+    """``YYYY-MM`` for month numbers (only the distinct ones are formatted)."""
+    uniq, inverse = np.unique(numbers, return_inverse=True)
+    text = np.array([str(np.datetime64(int(u), "M")) if u != _NAT_MONTH else "" for u in uniq], dtype=object)
+    return text[inverse]
 
 
 def with_month(status: pd.DataFrame, *, time_col: str = "created_at", month_col: str = "month") -> pd.DataFrame:
     """``status`` plus a ``month`` column (``YYYY-MM`` of the creation time) unless it has one."""
     if month_col in status.columns:
         return status
-    return status.assign(**{month_col: status[time_col].dt.strftime("%Y-%m")})
+    return status.assign(**{month_col: _month_text(_month_numbers(status[time_col]))})
 
 
-def _flags(status: pd.DataFrame, keys: list[str], month_col: str | None) -> pd.DataFrame:
-    """Per row: met / breached / at_risk as 0-1 and the required share counted on decided rows."""
-    state = status["status"].to_numpy()
-    met = state == "met"
-    breached = state == "breached"
+def _key_codes(status: pd.DataFrame, key: str, month: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted integer codes of one grouping column and its distinct values (month derived if absent)."""
+    if key == "month" and key not in status.columns:
+        uniq, codes = np.unique(month, return_inverse=True)
+        return codes.astype(np.int64), _month_text(uniq)
+    codes, uniques = pd.factorize(status[key], sort=True, use_na_sentinel=False)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def _groups(status: pd.DataFrame, keys: list[str], month: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
+    """Per row the id of its group (0..G-1, groups in key order) and the keys of every group."""
+    n = len(status)
+    if not keys:
+        return np.zeros(n, dtype=np.int64), pd.DataFrame(index=range(1))
+    combined = np.zeros(n, dtype=np.int64)
+    values = []
+    for key in keys:  # a mixed-radix number over the keys' codes: one np.unique for all of them
+        codes, uniques = _key_codes(status, key, month)
+        combined = combined * max(len(uniques), 1) + codes
+        values.append((key, codes, uniques))
+    present, ids = np.unique(combined, return_inverse=True)
+    first = np.zeros(len(present), dtype=np.int64)
+    first[ids[::-1]] = np.arange(n - 1, -1, -1)  # a row of each group
+    frame = pd.DataFrame({key: uniques[codes[first]] for key, codes, uniques in values})
+    return ids.astype(np.int64), frame
+
+
+def _counts(status: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per row: met / breached / at_risk (0-1), the required share of decided rows, the requirement."""
+    state = status["status"]
+    if isinstance(state.dtype, pd.CategoricalDtype):  # compare small integer codes, not text
+        codes = state.cat.codes.to_numpy()
+        cats = list(state.cat.categories)
+        met, breached, at_risk = ((codes == cats.index(s)) if s in cats else np.zeros(len(codes), bool)
+                                  for s in ("met", "breached", "at_risk"))
+    else:
+        values = state.to_numpy(dtype=object)
+        met, breached, at_risk = values == "met", values == "breached", values == "at_risk"
     required = status["required_attainment"].to_numpy(dtype=float)
     decided = met | breached
-    cols = {
-        "met": met.astype(np.int64),
-        "breached": breached.astype(np.int64),
-        "at_risk": (state == "at_risk").astype(np.int64),
-        "expected": np.where(decided, np.nan_to_num(required), 0.0),
-        "required": np.where(np.isin(state, ("met", "breached", "at_risk")), required, np.nan),
-    }
-    flags = pd.DataFrame(cols, index=status.index)
-    for key in keys:
-        flags[key] = status[key].to_numpy()
-    if month_col is not None and month_col not in keys:
-        flags[month_col] = status[month_col].to_numpy()
-    return flags
+    return {"met": met, "breached": breached, "at_risk": at_risk,
+            "expected": np.where(decided, np.nan_to_num(required), 0.0),
+            "required": np.where(decided | at_risk, required, np.nan)}
 
 
-def _totals(flags: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    sums = {"met": ("met", "sum"), "breached": ("breached", "sum"), "at_risk": ("at_risk", "sum"),
-            "expected": ("expected", "sum"), "required": ("required", "max")}
-    if keys:
-        return flags.groupby(keys, observed=True, dropna=False, sort=True).agg(**sums).reset_index()
-    return pd.DataFrame({name: [getattr(flags[col], how)()] for name, (col, how) in sums.items()})
+def _sum(ids: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
+    return np.bincount(ids, weights=weights, minlength=size)
 
 
-def _finish(out: pd.DataFrame) -> pd.DataFrame:
+def _table(counts: dict[str, np.ndarray], ids: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
+    size = len(keys)
+    out = keys.copy()
+    for col in ("met", "breached", "at_risk"):
+        out[col] = _sum(ids, counts[col], size).astype(np.int64)
+    out["expected"] = _sum(ids, counts["expected"], size)
+    out["required"] = pd.Series(counts["required"]).groupby(ids).max().reindex(range(size)).to_numpy() if size else []
     out["decided"] = out["met"] + out["breached"]
     out["attainment"] = (out["met"] / out["decided"]).where(out["decided"] > 0)
     out["gap"] = (out["attainment"] - out["required"]) * 100
@@ -102,63 +142,55 @@ def monthly_attainment(status: pd.DataFrame, by: Sequence[str] = (), *, time_col
     DataFrame ``[*by, month, met, breached, at_risk, decided, attainment, required, gap, shortfall]``.
     """
     keys = [*by, "month"]
-    flags = _flags(with_month(status, time_col=time_col), keys, None)
-    out = _finish(_totals(flags, keys))
+    ids, groups = _groups(status, keys, _month_numbers(status[time_col]))
+    out = _table(_counts(status), ids, groups)
     return out[[*keys, "met", "breached", "at_risk", "decided", "attainment", "required", "gap", "shortfall"]]
 
 
-def _trend(flags: pd.DataFrame, keys: list[str], month_col: str, window: int, min_change: float) -> pd.DataFrame:
-    """Slope and recent-vs-previous comparison per group (one groupby, no loop over groups)."""
-    per_month = _totals(flags, [*keys, month_col])
-    per_month = per_month[per_month["met"] + per_month["breached"] > 0]
-    months = pd.PeriodIndex(per_month[month_col].astype(str), freq="M")
-    per_month = per_month.assign(
-        _x=(months.year * 12 + months.month).to_numpy(dtype=float),  # shifted below for precision
-        _y=(per_month["met"] / (per_month["met"] + per_month["breached"])).to_numpy() * 100,
-    )
-    every = flags[month_col].dropna().astype(str)
-    last = pd.Period(every.max(), "M") if len(every) else None
-    last_x = float(last.year * 12 + last.month) if last is not None else 0.0
-    per_month["_x"] = per_month["_x"] - last_x  # months before the last one: 0, -1, -2, ...
-    per_month["_xy"] = per_month["_x"] * per_month["_y"]
-    per_month["_xx"] = per_month["_x"] ** 2
-    if last is not None:
-        age = -per_month["_x"]
-        per_month["_win"] = np.select([age < window, age < 2 * window], ["recent", "previous"], "")
-    else:
-        per_month["_win"] = ""
-    for name in ("recent", "previous"):
-        inside = per_month["_win"] == name
-        per_month[f"_{name}_met"] = np.where(inside, per_month["met"], 0)
-        per_month[f"_{name}_n"] = np.where(inside, per_month["met"] + per_month["breached"], 0)
-    agg = {c: (c, "sum") for c in ("_x", "_y", "_xy", "_xx", "_recent_met", "_recent_n", "_previous_met", "_previous_n")}
-    agg["_k"] = ("_x", "size")
-    if keys:
-        g = per_month.groupby(keys, observed=True, dropna=False).agg(**agg).reset_index()
-    else:
-        g = pd.DataFrame({name: [per_month[col].sum() if how == "sum" else len(per_month)] for name, (col, how) in agg.items()})
-    k = g["_k"].astype(float)
-    denom = k * g["_xx"] - g["_x"] ** 2
-    g["slope"] = ((k * g["_xy"] - g["_x"] * g["_y"]) / denom).where((k >= 3) & (denom > 0))
-    rn, pn = g["_recent_n"].astype(float), g["_previous_n"].astype(float)
-    recent = (g["_recent_met"] / rn).where(rn > 0)
-    previous = (g["_previous_met"] / pn).where(pn > 0)
-    pooled = (g["_recent_met"] + g["_previous_met"]) / (rn + pn)
-    se = np.sqrt(pooled * (1 - pooled) * (1 / rn + 1 / pn))
-    change = (recent - previous) * 100
+def _trend(counts: dict[str, np.ndarray], ids: np.ndarray, size: int, month: np.ndarray, window: int,
+           min_change: float) -> pd.DataFrame:
+    """Slope and recent-vs-previous comparison per group: a (group x month) grid of counts, no loop."""
+    valid = month != _NAT_MONTH
+    nan = np.full(size, np.nan)
+    if not valid.any():
+        return pd.DataFrame({"slope": nan, "recent": nan, "previous": nan, "change": nan, "p_value": nan,
+                             "trend": pd.array([pd.NA] * size, dtype="string"),
+                             "recent_from": pd.array([pd.NA] * size, dtype="string"),
+                             "previous_from": pd.array([pd.NA] * size, dtype="string")})
+    last = int(month[valid].max())
+    first = int(month[valid].min())
+    width = last - first + 1
+    cell = ids[valid] * width + (month[valid] - first)
+    met = _sum(cell, counts["met"][valid], size * width).reshape(size, width)
+    dec = met + _sum(cell, counts["breached"][valid], size * width).reshape(size, width)
+    x = np.arange(first, last + 1, dtype=float) - last  # 0 for the last month, -1 before, ...
+    has = dec > 0
+    y = np.divide(met, dec, out=np.zeros_like(met), where=has) * 100
+    k = has.sum(axis=1).astype(float)
+    sx, sy = (has * x).sum(axis=1), (has * y).sum(axis=1)
+    sxy, sxx = (has * x * y).sum(axis=1), (has * x * x).sum(axis=1)
+    denom = k * sxx - sx**2
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = ((recent - previous) / se).where(se > 0, 0.0)
-    p = pd.Series(2 * norm.sf(np.abs(z.to_numpy(dtype=float))), index=g.index)
-    moved = (change.abs() >= min_change) & (p < 0.05)
+        slope = np.where((k >= 3) & (denom > 0), (k * sxy - sx * sy) / denom, np.nan)
+        age = -x
+        rec, prev = age < window, (age >= window) & (age < 2 * window)
+        rm, rn = met[:, rec].sum(axis=1), dec[:, rec].sum(axis=1)
+        pm, pn = met[:, prev].sum(axis=1), dec[:, prev].sum(axis=1)
+        recent = np.where(rn > 0, rm / rn, np.nan)
+        previous = np.where(pn > 0, pm / pn, np.nan)
+        pooled = (rm + pm) / (rn + pn)
+        se = np.sqrt(pooled * (1 - pooled) * (1 / rn + 1 / pn))
+        z = np.where(se > 0, (recent - previous) / se, 0.0)
+    change = (recent - previous) * 100
+    p = np.where(np.isnan(change), np.nan, 2 * norm.sf(np.abs(np.nan_to_num(z))))
+    moved = (np.abs(change) >= min_change) & (p < 0.05)
     trend = np.where(moved & (change > 0), "improving", np.where(moved & (change < 0), "declining", "stable"))
-    g["recent"], g["previous"], g["change"], g["p_value"] = recent, previous, change, p.where(change.notna())
-    g["trend"] = pd.Series(trend, index=g.index, dtype="string").where(change.notna())
-    if last is not None:
-        g["recent_from"] = str(last - (window - 1))
-        g["previous_from"] = str(last - (2 * window - 1))
-    else:
-        g["recent_from"] = g["previous_from"] = pd.NA
-    return g[[*keys, "slope", "recent", "previous", "change", "p_value", "trend", "recent_from", "previous_from"]]
+    trend = pd.array(np.where(np.isnan(change), None, trend), dtype="string")
+    return pd.DataFrame({
+        "slope": slope, "recent": recent, "previous": previous, "change": change, "p_value": p, "trend": trend,
+        "recent_from": pd.array([str(np.datetime64(last - window + 1, "M"))] * size, dtype="string"),
+        "previous_from": pd.array([str(np.datetime64(last - 2 * window + 1, "M"))] * size, dtype="string"),
+    })
 
 
 def attainment_table(
@@ -198,19 +230,21 @@ def attainment_table(
     >>> attainment_table(s)[["attainment", "gap", "shortfall"]].iloc[0].round(2).tolist()
     [0.5, -40.0, 0.8]
     """
-    keys = list(by)
-    status = with_month(status, time_col=time_col)
-    flags = _flags(status, keys, "month")
-    out = _finish(_totals(flags, keys))
+    month = _month_numbers(status[time_col])
+    return _attainment(status, list(by), _counts(status), month, window, min_change)
+
+
+def _attainment(status: pd.DataFrame, keys: list[str], counts: dict[str, np.ndarray], month: np.ndarray, window: int,
+                min_change: float) -> pd.DataFrame:
+    ids, groups = _groups(status, keys, month)
+    out = _table(counts, ids, groups)
+    trend = _trend(counts, ids, len(out), month, window, min_change)
     if "month" in keys:  # a month has no trend of its own
         for col in ("slope", "recent", "previous", "change", "p_value"):
-            out[col] = np.nan
+            trend[col] = np.nan
         for col in ("trend", "recent_from", "previous_from"):
-            out[col] = pd.Series(pd.NA, index=out.index, dtype="string")
-    elif keys:
-        out = out.merge(_trend(flags, keys, "month", window, min_change), on=keys, how="left")
-    else:
-        out = pd.concat([out, _trend(flags, keys, "month", window, min_change)], axis=1)
+            trend[col] = pd.array([pd.NA] * len(out), dtype="string")
+    out = pd.concat([out.reset_index(drop=True), trend], axis=1)
     return out[[*keys, "met", "breached", "at_risk", "decided", "attainment", "required", "gap", "shortfall", "slope",
                 "recent", "previous", "change", "p_value", "trend", "recent_from", "previous_from"]]
 
@@ -248,11 +282,11 @@ def attainment_breakdowns(
     """
     parts = []
     for metric, status in statuses.items():
-        status = with_month(status, time_col=time_col)
-        for dim in dimensions:  # a handful of groupbys, each over the whole table
-            if dim not in status.columns:
+        counts, month = _counts(status), _month_numbers(status[time_col])  # once per metric
+        for dim in dimensions:  # a handful of group sums, each over the whole table
+            if dim not in status.columns and dim != "month":
                 continue
-            table = attainment_table(status, [dim], time_col=time_col, window=window, min_change=min_change)
+            table = _attainment(status, [dim], counts, month, window, min_change)
             table = table.rename(columns={dim: "group"})
             table["group"] = table["group"].astype("string")
             table.insert(0, "dimension", dim)
