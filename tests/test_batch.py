@@ -67,3 +67,62 @@ def test_bad_parameters_stop_the_run_before_anything_executes(small_chain_dir, t
     with pytest.raises(ParameterError):
         plan_jobs("03", ["001"], period=PERIOD, data_dir=small_chain_dir, lang="fr", out_dir=tmp_path)
     assert not any(tmp_path.iterdir())
+
+
+def test_plan_jobs_follows_the_notebook_scope(tmp_path):
+    import shutil
+
+    store = plan_jobs("03", ["001", "007"], period=PERIOD, data_dir=tmp_path, lang="en", out_dir=tmp_path / "run")
+    assert [(j.scope, j.store_id, j.parameters["store_id"]) for j in store] == [("store", "001", "001"), ("store", "007", "007")]
+    assert store[1].output == (tmp_path / "run" / "007" / "03_complaint_audit.ipynb").resolve()
+
+    workshop = plan_jobs("02", ["001", "007"], period=PERIOD, data_dir=tmp_path, lang="en", out_dir=tmp_path / "run",
+                         workspace=str(tmp_path))
+    assert [(j.scope, j.store_id, j.parameters["store_id"]) for j in workshop] == [("workshop", "chain", "")]
+    assert workshop[0].output.parent.name == "chain" and workshop[0].parameters["workspace"] == str(tmp_path.resolve())
+
+    chain_nb = tmp_path / "00_chain_overview.ipynb"
+    shutil.copy(resolve_notebook("03"), chain_nb)
+    chain = plan_jobs(str(chain_nb), ["001", "007"], period=PERIOD, data_dir=tmp_path, lang="en", out_dir=tmp_path / "run")
+    assert [(j.scope, j.store_id) for j in chain] == [("chain", "chain")]
+    assert "store_id" not in chain[0].parameters and chain[0].output.name == "00_chain_overview.ipynb"
+    with pytest.raises(ParameterError):  # ChainParams knows no store_id
+        plan_jobs(str(chain_nb), [], period=PERIOD, data_dir=tmp_path, lang="en", out_dir=tmp_path, extra={"store_id": "001"})
+
+
+def test_select_stores_by_list_region_and_all():
+    import pandas as pd
+
+    stores = pd.DataFrame({"store_id": ["001", "007", "010"], "region": ["华东", "华北", "华东"]})
+    assert select_stores(stores, "all") == ["001", "007", "010"]
+    assert select_stores(stores, "001,007") == ["001", "007"]
+    assert select_stores(stores, "region=华东") == ["001", "010"]
+
+
+def test_deliverables_hook_result_and_failure_are_kept_in_the_manifest(tmp_path, monkeypatch):
+    import sys
+    import types
+    from pathlib import Path
+
+    from kit.batch import JobResult, _deliver
+
+    calls = {}
+
+    def finish_run(out_dir, results, *, lang, data_dir, period, workspace="", pdf=True):
+        calls.update(out_dir=out_dir, n=len(results), lang=lang, pdf=pdf, period=period)
+        return {"kpis": "kpis.xlsx", "pdf": {"status": "skipped"}}
+
+    module = types.ModuleType("kit.deliverables")
+    module.finish_run = finish_run
+    monkeypatch.setitem(sys.modules, "kit.deliverables", module)
+    rows = [vars(JobResult("001", "03_complaint_audit", "ok", 1.0))]
+    deliver = dict(data_dir=tmp_path, period=PERIOD, workspace="", pdf=False)
+    assert _deliver(tmp_path, rows, "en", deliver) == {"kpis": "kpis.xlsx", "pdf": {"status": "skipped"}}
+    assert calls == {"out_dir": tmp_path, "n": 1, "lang": "en", "pdf": False, "period": PERIOD}
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    module.finish_run = broken
+    recorded = _deliver(Path(tmp_path), rows, "en", deliver)
+    assert recorded["status"] == "failed" and "OSError: disk full" in recorded["error"]

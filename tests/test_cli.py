@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +46,28 @@ def test_workspace_new_creates_yaml_files_and_refuses_to_overwrite(tmp_path, cap
     assert "个人消费者" in (folder / "customer_types.yaml").read_text(encoding="utf-8")
     assert main(["workspace", "new", "acme", "--root", str(tmp_path)]) == 2
     assert "acme" in capsys.readouterr().err
+
+
+def test_run_contains_a_failing_store_exits_1_and_resume_finishes_it(small_chain_dir, tmp_path, capsys):
+    import json
+    import shutil
+
+    faults = Path(__file__).parent / "fixtures" / "notebooks" / "faults.ipynb"
+    data, out = tmp_path / "data", tmp_path / "run"
+    shutil.copytree(small_chain_dir, data)
+    (data / ".fail-002").write_text("", encoding="utf-8")
+    argv = ["run", "--notebooks", str(faults), "--stores", "001,002", "--data", str(data), "--out", str(out),
+            "--lang", "en", "--workers", "2", "--no-progress", "--no-deliverables", "--timeout", "60"]
+    assert main(argv) == 1
+    printed = capsys.readouterr().out
+    assert "1 / 2 ok" in printed and "FAILED 002 faults: cell 4: ValueError: bad input for store 002" in printed
+    (data / ".fail-002").unlink()
+    assert main([*argv, "--resume"]) == 0
+    assert "2 / 2 ok (1 reused" in capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [j["reused"] for j in manifest["jobs"]] == [True, False]
+
+
+def test_run_dask_needs_a_scheduler(small_chain_dir, capsys):
+    assert main(["run", "--data", str(small_chain_dir), "--executor", "dask", "--lang", "en"]) == 2
+    assert "--scheduler" in capsys.readouterr().err
