@@ -227,28 +227,6 @@ def _node_line(root: yaml.Node, loc: tuple) -> tuple[int, str]:
     return node.start_mark.line + 1, path or "(top)"
 
 
-def _named_key_line(root: yaml.Node, loc: tuple, message: str) -> tuple[int, str] | None:
-    """For a check on a whole mapping (e.g. "unknown indicator(s) nsp"), the line of the key it names."""
-    node = root
-    for part in loc:
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            node = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-        else:
-            return None
-        if node is None:
-            return None
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    found = []  # the key named first in the message (messages may go on to list the valid keys)
-    for key, _value in node.value:
-        if isinstance(key, yaml.ScalarNode) and key.value:
-            hit = re.search(rf"(?<![\w.]){re.escape(key.value)}(?![\w.])", message)
-            if hit:
-                found.append((hit.start(), key.start_mark.line + 1, key.value))
-    return min(found)[1:] if found else None
-
 
 def _problem_text(error: dict[str, Any], lang: str) -> str:
     key = f"workspace.problem.{error.get('type', '')}"
@@ -288,10 +266,6 @@ def load_yaml_model(path: str | Path, model: type[M]) -> M:
         errors = exc.errors()
         first = errors[0]
         line, field = _node_line(root, tuple(first["loc"]))
-        if first.get("type") == "value_error":  # a check on a whole mapping: point at the key it names
-            named = _named_key_line(root, tuple(first["loc"]), str(first.get("msg", "")))
-            if named is not None:
-                line, field = named[0], f"{field}.{named[1]}"
         more = {lang: t("workspace.error.more", lang, n=len(errors) - 1) if len(errors) > 1 else "" for lang in ("zh", "en")}
         raise WorkspaceError(
             t("workspace.error.invalid", "zh", file=path.name, line=line, field=field, problem=_problem_text(first, "zh"), more=more["zh"]),
