@@ -20,7 +20,7 @@ Examples
 >>> status["status"].tolist()
 ['met', 'breached', 'at_risk']
 >>> sla_attainment(status)[["met", "breached", "at_risk", "attainment"]].iloc[0].tolist()
-[1, 1, 1, 0.5]
+[1.0, 1.0, 1.0, 0.5]
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ to reach its reference:
 * lower-is-better measures: ``max(0, failures - reference x n)`` (authority: every violation);
 * open overdue tickets: their number.
 
-Findings are ranked by impact (largest first; ties by the order above).  Each carries the anchor
+Findings on fewer than ``min_n`` (5) complaints are left out, except authority violations (each
+one is a breach of a rule).  Findings are ranked by impact (largest first; ties by the order above).  Each carries the anchor
 of its remedy in ``playbook/03_complaint_audit.<lang>.md`` (:data:`REMEDY_OF`), and the SLA
 findings add the chain comparison (store report: the chain's value; chain report: the worst
 store) and the trend of :func:`kit.attainment.attainment_table` (improving / declining since the

@@ -204,3 +204,10 @@ def test_measures_overview_on_the_sample(small_chain_dir):
     assert out.loc["first_response_sla", "value"] == pytest.approx(first["attainment"])
     assert out["value"].between(0, 1).all()
     assert pd.isna(out.loc["fcr", "meets"]) and out.loc["authority_violations", "target"] == 0
+
+
+def test_category_pareto_counts_labels_under_their_code():
+    frame = pd.DataFrame({"category": ["服务态度", "staff attitude", "service_attitude", "其他"]})
+    p = audit.category_pareto(frame, codes="category")
+    assert p["category"].tolist() == ["service_attitude", "other"] and p["count"].tolist() == [3, 1]
+    assert audit.describe_pareto(p, "en").endswith("staff attitude, other.")
