@@ -56,3 +56,18 @@ def attainment_trend_chart(
     title = t("audit.chart.trend.title", lang, store=store) if store else t("audit.chart.trend.title_chain", lang)
     ax.set_title(title)
     return fig
+
+
+def show(fig: plt.Figure) -> None:
+    """Display ``fig`` in the notebook once and close it.
+
+    Explicit display does not depend on matplotlib's interactive mode (a kernel reused between
+    batch jobs may have lost it), and closing the figure keeps the inline backend from showing it
+    a second time at the end of the cell.
+    """
+    try:
+        from IPython.display import display
+
+        display(fig)
+    finally:
+        plt.close(fig)
