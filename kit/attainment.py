@@ -91,6 +91,11 @@ def _groups(status: pd.DataFrame, keys: list[str], month: np.ndarray) -> tuple[n
         codes, uniques = _key_codes(status, key, month)
         combined = combined * max(len(uniques), 1) + codes
         values.append((key, codes, uniques))
+    if len(values) == 1:  # one key: its sorted codes already number the groups
+        key, codes, uniques = values[0]
+        used = np.bincount(codes, minlength=len(uniques)) > 0
+        if used.all():
+            return codes, pd.DataFrame({key: uniques})
     present, ids = np.unique(combined, return_inverse=True)
     first = np.zeros(len(present), dtype=np.int64)
     first[ids[::-1]] = np.arange(n - 1, -1, -1)  # a row of each group

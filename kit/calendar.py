@@ -715,8 +715,14 @@ def _minutes(ns: np.ndarray, ok: np.ndarray) -> np.ndarray:
 
 def _check_clock(clock: Any, n: int) -> np.ndarray:
     """Boolean array: True where the row uses the business clock."""
-    values = np.asarray(_broadcast(clock, n, "clock"), dtype=object)
-    bad = sorted({str(v) for v in values if v not in CLOCKS})
+    if _is_scalar(clock):  # one clock for every row: check it once
+        values = np.array([clock], dtype=object)
+        bad = [] if clock in CLOCKS else [str(clock)]
+        if not bad:
+            return np.full(n, clock == "business")
+    else:
+        values = np.asarray(_broadcast(clock, n, "clock"), dtype=object)
+        bad = sorted({str(v) for v in pd.unique(values) if v not in CLOCKS})  # distinct values only
     if bad:
         raise ParameterError(
             f"clock 只能是 business（营业时间）或 calendar（自然时间），收到：{bad[:3]}",
