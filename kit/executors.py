@@ -135,8 +135,8 @@ class Kernel:
             except OSError:
                 pass
 
-    def run(self, code: str, timeout: float = START_TIMEOUT) -> None:
-        """Execute ``code`` silently (no execution count, no history); raise if it fails."""
+    def run(self, code: str, timeout: float = START_TIMEOUT, silent: bool = True) -> None:
+        """Execute ``code`` (by default silently: no execution count, no history); raise if it fails."""
         from jupyter_client import BlockingKernelClient
 
         # parent=km: liveness is asked of the manager (the heartbeat of a kernel that is still
@@ -146,7 +146,8 @@ class Kernel:
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=timeout)
-            reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=timeout)
+            reply = kc.execute_interactive(code, silent=silent, store_history=False, timeout=timeout,
+                                           output_hook=lambda msg: None)
         finally:
             kc.stop_channels()
         content = reply.get("content", {})
@@ -165,26 +166,51 @@ class Kernel:
 _ENGINE = "kit-kernel"
 
 
+class ResetError(RuntimeError):
+    """The kernel could not be put back in its fresh state before a job."""
+
+
 def _register_engine() -> None:
-    """A papermill engine that executes in a kernel we started (and leaves it running)."""
+    """A papermill engine that executes in a kernel we started (and leaves it running).
+
+    Compared with papermill's own engine it (1) runs ``before`` -- :func:`kit.warm.between_jobs`
+    -- silently in the kernel ahead of the first cell, on the same connection, and (2) saves the
+    output notebook once at the end instead of after every cell (the per-cell saves re-encoded
+    and re-validated the whole notebook, charts included, about 60 times per report).
+    """
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
     if _ENGINE in papermill_engines._engines:
         return
 
+    class KernelClient(PapermillNotebookClient):
+        before = ""
+
+        def papermill_execute_cells(self):
+            if self.before:
+                msg_id = self.kc.execute(self.before, silent=True, store_history=False)
+                reply = self.wait_for_reply(msg_id)
+                content = (reply or {}).get("content", {})
+                if content.get("status") != "ok":
+                    raise ResetError(f"{content.get('ename')}: {content.get('evalue')}")
+            return super().papermill_execute_cells()
+
     class KernelEngine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                     start_timeout=60, execution_timeout=None, km=None, **kwargs):
+                                     start_timeout=60, execution_timeout=None, km=None, before="", **kwargs):
             import logging
 
-            client = PapermillNotebookClient(nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
-                                             kernel_name=kernel_name, log=logging.getLogger("papermill"),
-                                             log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            client = KernelClient(nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
+                                  kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                                  log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            client.before = before
+            output_path, nb_man.output_path = nb_man.output_path, None  # no save per cell ...
             try:
                 return client.execute()
             finally:
+                nb_man.output_path = output_path  # ... one when papermill completes the notebook
                 if client.kc is not None:
                     client.kc.stop_channels()
 
@@ -210,9 +236,8 @@ class Runner:
         if self.kernel is None:
             self.kernel = Kernel(opts.kernel_name, cwd)
             if not opts.fresh:
-                self.kernel.run(f"__import__('kit.warm').warm.warm_up({list(opts.modules)!r}, cache={opts.cache!r})")
-        if not opts.fresh:
-            self.kernel.run(f"__import__('kit.warm').warm.between_jobs({str(cwd)!r})")
+                self.kernel.run(f"__import__('kit.warm').warm.warm_up({list(opts.modules)!r})", silent=False)
+                self.kernel.run(f"__import__('kit.warm').warm.snapshot(cache={opts.cache!r})")
         return self.kernel
 
     def close(self) -> None:
@@ -273,7 +298,9 @@ class Runner:
         try:
             papermill.execute_notebook(
                 str(job.notebook), str(job.output), parameters=dict(job.parameters), kernel_name=self.options.kernel_name,
-                engine_name=_ENGINE, km=kernel.km, progress_bar=False, log_output=False, start_timeout=START_TIMEOUT,
+                engine_name=_ENGINE, km=kernel.km, progress_bar=False,
+                before="" if self.options.fresh else f"__import__('kit.warm').warm.between_jobs({str(job.notebook.parent)!r})",
+                log_output=False, start_timeout=START_TIMEOUT,
             )
         except BaseException as exc:  # noqa: BLE001 - one job's failure must not stop the run
             if isinstance(exc, KeyboardInterrupt):
@@ -316,7 +343,7 @@ def _error_info(exc: BaseException, output: Path) -> dict[str, Any]:
     lines = str(exc).strip().splitlines()
     evalue = getattr(exc, "evalue", None) or (lines[-1] if lines else "")
     name = type(exc).__name__
-    kind = "kernel_died" if name == "DeadKernelError" else "error"
+    kind = "kernel_died" if name in ("DeadKernelError", "ResetError") else "error"
     info: dict[str, Any] = {"kind": kind, "ename": getattr(exc, "ename", None) or name, "evalue": str(evalue)[:2000]}
     if getattr(exc, "cell_index", None) is not None:
         info["cell"] = int(exc.cell_index)  # type: ignore[attr-defined]

@@ -122,8 +122,13 @@ def install_caches(cached: Iterable[tuple[str, str, Callable[..., Any]]] = CACHE
     return done
 
 
-def warm_up(modules: Iterable[str] = (), cache: bool = True) -> None:
-    """Once per kernel: import ``modules``, snapshot matplotlib and warnings state, install caches."""
+def warm_up(modules: Iterable[str] = ()) -> None:
+    """Once per kernel: import ``modules`` (run this as a normal, non-silent execution).
+
+    It must not be silent: some integrations finish setting up in IPython's ``post_run_cell``
+    hook (matplotlib's inline backend when first imported inside a module), which silent
+    executions do not trigger.  Then call :func:`snapshot`.
+    """
     import importlib
 
     for name in modules:
@@ -131,11 +136,30 @@ def warm_up(modules: Iterable[str] = (), cache: bool = True) -> None:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - the notebook will report it in its own cell
             pass
+    if "matplotlib.pyplot" in sys.modules:
+        # pyplot loads its backend at the first figure; the inline backend then switches
+        # matplotlib to interactive mode.  Do it now, so the state remembered for every job is
+        # the one a fresh kernel has when it draws.
+        import matplotlib.pyplot as plt
+
+        plt.close(plt.figure())
+
+
+def snapshot(cache: bool = True) -> None:
+    """Once per kernel, after :func:`warm_up`: install the caches.
+
+    matplotlib's and the warnings' state are remembered by the first :func:`between_jobs`,
+    once every start-up hook has run.
+    """
     if cache:
         install_caches()
-    import matplotlib
 
-    _STATE["rc"] = {k: v for k, v in matplotlib.rcParams.copy().items() if not k.startswith("backend")}
+
+def _remember() -> None:
+    if "matplotlib" in sys.modules:
+        import matplotlib
+
+        _STATE["rc"] = {k: v for k, v in matplotlib.rcParams.copy().items() if not k.startswith("backend")}
     _STATE["warnings"] = list(warnings.filters)
 
 
@@ -144,8 +168,9 @@ def between_jobs(cwd: str) -> None:
     from IPython import get_ipython
 
     ip = get_ipython()
-    ip.reset(new_session=False)
-    ip.execution_count = 1
+    ip.reset(new_session=True)  # a new history session, and the execution counter back to 1
+    if "warnings" not in _STATE:
+        _remember()
     if "matplotlib.pyplot" in sys.modules:
         import matplotlib
         import matplotlib.pyplot as plt
