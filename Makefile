@@ -27,8 +27,16 @@ $(SAMPLE)/complaints.csv: $(STAMP) kit/sample.py
 
 sample: $(SAMPLE)/complaints.csv
 
+# The chain overview (00), the workshop notebooks (01, 02, headless, on a demo workspace) and the
+# per-store reports (03, 04) for every store; --resume keeps reports whose inputs did not change.
+comma := ,
+DEMO_NOTEBOOKS := $(if $(wildcard notebooks/00_chain_overview.ipynb),00_chain_overview$(comma),)01_customer_types,02_service_standards,03_complaint_audit,04_satisfaction_loyalty
+WORKSPACE := $(RUN)/workspaces/demo
+
 demo: sample
-	$(BIN)/kit run --notebook 03_complaint_audit --stores all --period $(PERIOD) --data $(SAMPLE) --out $(RUN)
+	test -d $(WORKSPACE) || $(BIN)/kit workspace new demo --root $(RUN)/workspaces
+	$(BIN)/kit run --notebooks $(DEMO_NOTEBOOKS) --stores all --period $(PERIOD) --data $(SAMPLE) \
+		--workspace $(WORKSPACE) --out $(RUN) --timeout 900 --resume
 	@echo "Open $(RUN)/index.html"
 
 test: sample
