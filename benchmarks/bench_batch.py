@@ -63,7 +63,7 @@ def time_naive(data: Path, out: Path, stores: list[str]) -> list[tuple[str, str,
             cmd = [str(papermill), str(ROOT / "notebooks" / f"{nb}.ipynb"), str(target), "-k", "python3",
                    "--cwd", str(ROOT / "notebooks"), "-r", "store_id", store,
                    "-r", "period_start", PERIOD[0].isoformat(), "-r", "period_end", PERIOD[1].isoformat(),
-                   "-r", "data_dir", str(data), "-r", "lang", "zh"]
+                   "-r", "data_dir", str(data.resolve()), "-r", "lang", "zh", "-r", "workspace", ""]
             started = time.perf_counter()
             subprocess.run(cmd, check=True, capture_output=True)
             runs.append((nb, store, time.perf_counter() - started))

@@ -451,7 +451,9 @@ def run_local(jobs: list["Job"], options: ExecOptions, workers: int) -> Iterator
                 for future in done:
                     i = futures[future]
                     try:
-                        yield i, future.result()
+                        result = future.result()
+                        result.attempts += tries[i]  # earlier attempts lost with a dead worker
+                        yield i, result
                     except BrokenProcessPool as exc:
                         tries[i] += 1
                         if tries[i] <= options.retries:

@@ -113,3 +113,12 @@ def test_dask_local_cluster_runs_two_stores(tmp_path):
     assert m["executor"] == "dask"
     assert m["jobs"][1]["error"]["ename"] == "ValueError"
     assert "done 001 3" in (out / "001" / "faults.ipynb").read_text(encoding="utf-8")
+
+
+def test_a_killed_worker_process_is_replaced_and_its_job_retried(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "run"
+    data.mkdir()
+    (data / ".kill-worker-once-002").write_text("", encoding="utf-8")
+    results = run_batch(_jobs(data, out, ["001", "002"]), workers=1, progress=False, lang="en", retries=1)
+    assert [(r.status, r.attempts) for r in results] == [("ok", 1), ("ok", 2)]
+    assert not (data / ".kill-worker-once-002").exists()
