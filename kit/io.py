@@ -209,7 +209,15 @@ class Chain:
 
     def summary(self, lang: str = "en") -> list[str]:
         """One :meth:`LoadResult.summary` line per table."""
-        return [getattr(self, k).summary(lang) for k in KINDS]
+        lines = []
+        for kind in KINDS:
+            result = getattr(self, kind)
+            lines.append(result.summary(lang))
+            renamed = {h: c for h, c in result.mapping.items() if h != c}
+            if renamed:
+                pairs = ", ".join(f"{h} → {c}" for h, c in renamed.items())
+                lines.append(t("text.mapping_used", lang, file=result.source.name, pairs=pairs))
+        return lines
 
 
 @dataclass(frozen=True)
@@ -792,6 +800,11 @@ def _find(data_dir: Path, kind: str) -> Path:
     raise _err("no_table", file=data_dir, kind=kind)
 
 
+#: A mapping file in the data folder that :func:`load_chain` uses when no mapping is given, so
+#: notebooks and ``kit run`` read a client's own headers without a parameter.
+MAPPING_FILE = "mapping.yaml"
+
+
 def load_chain(
     data_dir: str | Path,
     *,
@@ -800,6 +813,10 @@ def load_chain(
     ces_scale: int = 7,
 ) -> Chain:
     """Load ``stores``, ``complaints``, ``surveys`` and ``transactions`` from ``data_dir``.
+
+    Headers are mapped through ``mapping`` or, when it is None, through ``data_dir/mapping.yaml``
+    if that file exists (see :func:`read_mapping` for its layout); :meth:`Chain.summary` lists
+    the headers that were renamed.
 
     The stores are read first; the other tables' store ids are checked against them.  Each
     table may be a file (``complaints.csv`` / ``.xlsx`` / ``.parquet``) or a folder of monthly
@@ -817,6 +834,8 @@ def load_chain(
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise _err("no_folder", file=data_dir)
+    if mapping is None and (data_dir / MAPPING_FILE).is_file():
+        mapping = data_dir / MAPPING_FILE
     stores = load_table("stores", _find(data_dir, "stores"), mapping=mapping, rejects_dir=rejects_dir)
     others = {kind: load_table(kind, _find(data_dir, kind), mapping=mapping, stores=stores, rejects_dir=rejects_dir,
                                ces_scale=ces_scale)

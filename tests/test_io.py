@@ -452,3 +452,22 @@ def test_load_chain_reads_a_folder_per_kind(tmp_path):
     (tmp_path / "complaints.csv").rename(monthly / "2026-01.csv")
     chain = load_chain(tmp_path)
     assert chain.complaints.source == monthly and chain.complaints.rows_rejected == 0
+
+
+def test_load_chain_uses_mapping_yaml_in_data_folder_and_reports_it(tmp_path):
+    from kit.sample import write_chain
+
+    write_chain(tmp_path, stores=1, months=1, seed=3)
+    path = tmp_path / "complaints.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    header, rest = text.split("\n", 1)
+    path.write_text(header.replace("complaint_id", "工单流水号", 1) + "\n" + rest, encoding="utf-8-sig")
+    with pytest.raises(DataError):
+        load_chain(tmp_path)  # no mapping: the required id column is missing
+    (tmp_path / "mapping.yaml").write_text("complaints:\n  columns:\n    工单流水号: complaint_id\n", encoding="utf-8")
+    chain = load_chain(tmp_path)
+    assert chain.complaints.rows_rejected == 0
+    assert chain.complaints.mapping["工单流水号"] == "complaint_id"
+    lines = chain.summary("en")
+    assert "complaints.csv: headers mapped 工单流水号 → complaint_id" in lines
+    assert len(lines) == 5
