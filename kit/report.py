@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,34 @@ def make_offline(html: str) -> str:
     return _CDN_IMPORT.sub("", html)
 
 
+# One HTML exporter per page language, built on first use and reused for every report the process
+# exports (building one compiles its templates: about 0.25 s).  An exporter keeps no state from
+# one page to the next; the lock keeps two threads of a worker from using one at the same time.
+_EXPORTERS: dict[tuple[str, ...], Any] = {}
+_EXPORTERS_LOCK = threading.Lock()
+
+
+def _exporter(lang: str) -> Any:
+    """The cached ``HTMLExporter`` (code and prompts hidden) for pages in ``lang``."""
+    key = (lang,)
+    exporter = _EXPORTERS.get(key)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            language_code=lang,
+        )
+        _EXPORTERS[key] = exporter
+    return exporter
+
+
 def export_html(notebook_path: str | Path, html_path: str | Path, *, lang: str = "zh", title: str | None = None) -> Path:
     """Write an HTML version of an executed notebook with all code hidden.
+
+    The exporter is built once per language and process and reused (same page as a new one).
 
     Parameters
     ----------
@@ -77,17 +104,11 @@ def export_html(notebook_path: str | Path, html_path: str | Path, *, lang: str =
     title : the page title (default: the notebook's file name)
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook_path), as_version=4)
-    exporter = HTMLExporter(
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        language_code=lang,
-    )
     resources = {"metadata": {"name": title or Path(notebook_path).stem}}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    with _EXPORTERS_LOCK:
+        body, _ = _exporter(lang).from_notebook_node(nb, resources=resources)
     body = make_offline(body).replace("</head>", _PRINT_CSS + "</head>", 1)
     return write_text(html_path, body)
 
@@ -106,12 +127,34 @@ def _error_text(error: Mapping[str, Any] | None, lang: str) -> str:
     return f"{where} {error.get('ename', '')}: {error.get('evalue', '')}".strip()
 
 
+#: Longest excerpt of a failing cell's source shown on the index page.
+_SOURCE_MAX = 120
+
+
+def _error_source(error: Mapping[str, Any] | None) -> str:
+    """The first non-blank line of the failing cell's source (``error["source"]``), shortened.
+
+    Examples
+    --------
+    >>> _error_source({"source": "\\n  df = load(x)  # <all>\\nmore"})
+    'df = load(x)  # <all>'
+    """
+    if not error or not error.get("source"):
+        return ""
+    for line in str(error["source"]).splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= _SOURCE_MAX else line[:_SOURCE_MAX - 1] + "…"
+    return ""
+
+
 def index_html(rows: Iterable[Mapping[str, Any]], lang: str, *, title: str,
                deliverables: Mapping[str, Any] | None = None) -> str:
     """The run's ``index.html``: the workbook, then one line per report, chain overview first.
 
     Each line links the HTML report and, when one was printed, its PDF; a failed report is
-    marked and shows the failing cell and the error message.  The page is self-contained
+    marked and shows the failing cell, the error message and the first line of the cell's
+    source (HTML-escaped).  The page is self-contained
     (inline style, no script, no external font).
 
     Parameters
@@ -148,6 +191,9 @@ def index_html(rows: Iterable[Mapping[str, Any]], lang: str, *, title: str,
         store = str(row.get("store_id", ""))
         store_text = t("report.index.chain", lang) if store == CHAIN_ID else store
         detail = esc(_error_text(row.get("error"), lang))
+        source = _error_source(row.get("error"))
+        if source:
+            detail += f"<br><code>{esc(source)}</code>"
         lines.append(
             f'<tr class="{"ok" if ok else "failed"}"><td>{esc(store_text)}</td><td>{link}</td><td>{pdf_link}</td>'
             f'<td>{esc(status)}</td><td>{float(row.get("duration_s") or 0):.1f}</td><td>{detail}</td></tr>'

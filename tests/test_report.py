@@ -57,3 +57,31 @@ def test_index_lists_chain_overview_first_with_pdf_and_workbook():
     assert "单元格 7 KeyError: &#x27;nps&#x27;" in html
     assert "共 4 份报告：3 份成功，1 份失败。" in html
     assert "http" not in html
+
+
+def test_export_html_reuses_one_exporter_per_language_with_identical_pages(tmp_path):
+    import kit.report as report
+    from nbconvert import HTMLExporter
+
+    nb = new_notebook(cells=[new_code_cell("x = 1", outputs=[new_output("stream", name="stdout", text="页 one")])])
+    path = tmp_path / "c.ipynb"
+    nbformat.write(nb, path)
+    first = export_html(path, tmp_path / "c1.html", lang="en", title="T").read_text(encoding="utf-8")
+    exporter = report._EXPORTERS[("en",)]
+    export_html(path, tmp_path / "other.html", lang="zh", title="Other")
+    second = export_html(path, tmp_path / "c2.html", lang="en", title="T").read_text(encoding="utf-8")
+    assert report._EXPORTERS[("en",)] is exporter and report._EXPORTERS[("zh",)] is not exporter
+    assert first == second
+    fresh, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            language_code="en").from_notebook_node(nbformat.read(path, as_version=4),
+                                                                   resources={"metadata": {"name": "T"}})
+    assert second == report.make_offline(fresh).replace("</head>", report._PRINT_CSS + "</head>", 1)
+
+
+def test_index_shows_first_line_of_failing_cell_escaped():
+    rows = [{"store_id": "002", "notebook": "04_satisfaction_loyalty", "status": "failed", "duration_s": 1.0,
+             "html": None, "error": {"cell": 5, "ename": "KeyError", "evalue": "'nps'",
+                                     "source": "\n  scores = df[df.x < 3]  # <b>\nplot(scores)"}}]
+    html = index_html(rows, "en", title="t")
+    assert "cell 5 KeyError: &#x27;nps&#x27;<br><code>scores = df[df.x &lt; 3]  # &lt;b&gt;</code>" in html
+    assert "plot(scores)" not in html
