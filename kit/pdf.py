@@ -47,6 +47,23 @@ def find_chromium(names: Sequence[str] = CHROMIUM_NAMES) -> str | None:
     return None
 
 
+def pdf_is_current(html_path: str | Path, pdf_path: str | Path) -> bool:
+    """True when ``pdf_path`` exists, is not empty and was written after ``html_path`` last changed.
+
+    Such a PDF need not be printed again (a resumed run re-prints only the reports it re-made).
+
+    Examples
+    --------
+    >>> pdf_is_current("/no/such/page.html", "/no/such/page.pdf")
+    False
+    """
+    try:
+        pdf_stat, html_stat = Path(pdf_path).stat(), Path(html_path).stat()
+    except OSError:
+        return False
+    return pdf_stat.st_size > 0 and pdf_stat.st_mtime_ns > html_stat.st_mtime_ns
+
+
 def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium: str, timeout: float = PRINT_TIMEOUT_S) -> Path:
     """Print ``html_path`` to ``pdf_path`` with headless Chromium (written atomically).
 
