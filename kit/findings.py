@@ -31,7 +31,7 @@ start of the recent window, or no clear change).
 Examples
 --------
 >>> remedy_link("four-steps", "en")
-'playbook/03_complaint_audit.en.md#remedy-four-steps'
+'../playbook/03_complaint_audit.en.md#remedy-four-steps'
 >>> REMEDY_OF["resolution_satisfaction"]
 'four-steps'
 """
@@ -72,8 +72,12 @@ COLUMNS = ["rank", "measure", "rule_id", "value", "target", "n", "impact", "refe
            "remedy", "link", "text"]
 
 
-def remedy_link(remedy: str, lang: str, *, base: str = "playbook") -> str:
-    """The link to a remedy of the complaint-audit chapter in ``lang``."""
+def remedy_link(remedy: str, lang: str, *, base: str = "../playbook") -> str:
+    """The link to a remedy of the complaint-audit chapter in ``lang``.
+
+    The default base, ``../playbook``, resolves both from ``notebooks/`` (JupyterLab) and from a
+    run's ``<run>/<store>/`` folder, where :mod:`kit.handouts` puts the chapters as HTML.
+    """
     return f"{base}/03_complaint_audit.{check_lang(lang)}.md#remedy-{remedy}"
 
 
@@ -241,7 +245,7 @@ def audit_findings(
     window: int = 3,
     min_n: int = 5,
     top: int | None = None,
-    playbook_base: str = "playbook",
+    playbook_base: str = "../playbook",
 ) -> pd.DataFrame:
     """The ranked findings of one store (or of the chain) against the standards, in ``lang``.
 

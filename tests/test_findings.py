@@ -43,7 +43,7 @@ def test_sla_findings_ranked_by_shortfall_with_remedy_links():
     res = f[f["measure"] == "resolution_sla"].iloc[0]
     assert res["impact"] == pytest.approx(0.95 * 30) and res["remedy"] == "golden-window"
     overdue = f[f["measure"] == "open_overdue"].iloc[0]
-    assert overdue["impact"] == 1 and overdue["link"] == "playbook/03_complaint_audit.en.md#remedy-early-warning"
+    assert overdue["impact"] == 1 and overdue["link"] == "../playbook/03_complaint_audit.en.md#remedy-early-warning"
     assert f.loc[f["measure"] == "first_response_sla", "link"].iloc[0].endswith("#remedy-tiered-response")
 
 
@@ -54,7 +54,7 @@ def test_chain_findings_name_the_worst_store_and_zh_text():
     assert email["impact"] == pytest.approx(0.95 * 40 - 32)
     assert "电子邮件·一般投诉的首次响应：80.0% 在 24 小时内回复，目标 95.0%" in email["text"]
     assert "最差为门店 001（70.0%）" in email["text"]
-    assert email["link"] == "playbook/03_complaint_audit.zh.md#remedy-tiered-response"
+    assert email["link"] == "../playbook/03_complaint_audit.zh.md#remedy-tiered-response"
 
 
 def test_measures_with_targets_and_against_the_chain():
@@ -89,7 +89,7 @@ def test_describe_findings_lists_links_in_both_languages():
     store = _log("001", 6, 14, 0, 10)
     for lang in ("zh", "en"):
         text = describe_findings(audit_findings(store, default_standards(), as_of=T("2026-03-31"), lang=lang), lang)
-        assert f"(playbook/03_complaint_audit.{lang}.md#remedy-tiered-response)" in text
+        assert f"(../playbook/03_complaint_audit.{lang}.md#remedy-tiered-response)" in text
         assert text.splitlines()[2].startswith("1. ")
 
 
