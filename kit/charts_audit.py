@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
+from kit import plots
 from kit.i18n import t
 from kit.plots import ALERT, DARK, MID, _figure, _slant
 
@@ -59,15 +60,5 @@ def attainment_trend_chart(
 
 
 def show(fig: plt.Figure) -> None:
-    """Display ``fig`` in the notebook once and close it.
-
-    Explicit display does not depend on matplotlib's interactive mode (a kernel reused between
-    batch jobs may have lost it), and closing the figure keeps the inline backend from showing it
-    a second time at the end of the cell.
-    """
-    try:
-        from IPython.display import display
-
-        display(fig)
-    finally:
-        plt.close(fig)
+    """Display ``fig`` in the notebook once and close it (:func:`kit.plots.show`)."""
+    plots.show(fig)

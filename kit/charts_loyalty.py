@@ -24,6 +24,7 @@ import pandas as pd
 from kit.i18n import label_of, t
 from kit.loyalty import cohort_matrix
 from kit.plots import ALERT, DARK, LIGHT, MID, _figure, _slant
+from kit.plots import show  # noqa: F401 - the notebook displays each chart with charts.show(...)
 
 GREY_TEXT = "#333333"
 

@@ -68,18 +68,38 @@ TABLE_COLUMNS = ["predictor", "n", "r", "beta", "importance", "share", "share_lo
 # --------------------------------------------------------------------------------------------
 # the two decompositions, on correlation matrices
 # --------------------------------------------------------------------------------------------
+#: Smallest eigenvalue of a correlation matrix below which its subset regressions use the
+#: pseudo-inverse; above it every principal submatrix is at least as well conditioned (Cauchy
+#: interlacing: condition number below p / 1e-6), and a linear solve gives the same R² as the
+#: pseudo-inverse up to rounding, about ten times faster.
+_WELL_CONDITIONED = 1e-6
+
+
 def _subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
-    """R² of every subset of predictors, indexed by bit mask; ``rxx`` (…, p, p), ``rxy`` (…, p)."""
+    """R² of every subset of predictors, indexed by bit mask; ``rxx`` (…, p, p), ``rxy`` (…, p).
+
+    ``R²(S) = r_yS' R_SS⁻¹ r_yS``: a linear solve for well-conditioned matrices, the
+    pseudo-inverse (minimum-norm solution) for (nearly) singular ones, e.g. two predictors
+    equal in a bootstrap resample.
+    """
     p = rxx.shape[-1]
     batch = rxx.shape[:-2]
-    out = np.zeros(batch + (1 << p,))
+    rxx = rxx.reshape((-1, p, p))
+    rxy = rxy.reshape((-1, p))
+    out = np.zeros((rxx.shape[0], 1 << p))
+    good = np.linalg.eigvalsh(rxx).min(axis=-1) > _WELL_CONDITIONED
+    bad = ~good
     for mask in range(1, 1 << p):  # 2^p subsets, each solved for the whole bootstrap batch at once
         idx = [j for j in range(p) if mask >> j & 1]
-        sub = rxx[..., idx, :][..., :, idx]
-        r = rxy[..., idx]
-        coef = np.einsum("...ij,...j->...i", np.linalg.pinv(sub), r)
-        out[..., mask] = np.einsum("...i,...i->...", r, coef)
-    return out
+        sub = rxx[:, idx, :][:, :, idx]
+        r = rxy[:, idx]
+        coef = np.empty_like(r)
+        if good.any():
+            coef[good] = np.linalg.solve(sub[good], r[good][..., None])[..., 0]
+        if bad.any():
+            coef[bad] = np.einsum("...ij,...j->...i", np.linalg.pinv(sub[bad]), r[bad])
+        out[:, mask] = np.einsum("...i,...i->...", r, coef)
+    return out.reshape(batch + (1 << p,))
 
 
 def shapley_r2(rxx: Any, rxy: Any) -> np.ndarray:
