@@ -426,6 +426,9 @@ class StandardsForm(_Form):
         if loc and loc[0] == "smart" and len(loc) >= 2 and isinstance(loc[1], int) and loc[1] < len(self.base.smart):
             return " · ".join([self.base.smart[loc[1]].title(self.lang), *(label_of("widgets.field", p, self.lang) for p in loc[2:] if isinstance(p, str))])
         if loc and loc[0] == "authority":
+            if len(loc) >= 2 and isinstance(loc[1], int) and loc[1] < len(self.base.authority):
+                role = self.base.authority[loc[1]].role  # name the role whose limit is wrong
+                return " · ".join([self._tx("section.authority"), self._tx(f"role.{role}")])
             return self._tx("section.authority")
         if loc and loc[0] == "follow_up":
             return self._tx("field.follow_up_hours")

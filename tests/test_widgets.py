@@ -99,6 +99,15 @@ def test_standards_invalid_leaves_file(ws, field, value, word):
     assert ws.standards_path.read_bytes() == before
 
 
+def test_standards_invalid_authority_names_the_role(ws):
+    before = ws.standards_path.read_bytes()
+    form = StandardsForm(ws, "zh")
+    form.fields["authority_frontline"].value = "abc"
+    assert not form.save()
+    assert "补偿审批权限 · 一线员工" in form.last_error
+    assert ws.standards_path.read_bytes() == before
+
+
 def test_standards_invalid_rule_in_chinese(ws):
     before = ws.standards_path.read_bytes()
     form = StandardsForm(ws, "zh")
