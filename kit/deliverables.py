@@ -37,7 +37,7 @@ from kit.errors import KitError
 from kit.files import write_bytes
 from kit.i18n import check_lang, t
 from kit.kpis import CHAIN, kpi_label, kpi_targets, kpi_wide
-from kit.pdf import find_chromium, html_to_pdf
+from kit.pdf import find_chromium, html_to_pdf, pdf_is_current
 
 EXCEL_NAME = "kpis.xlsx"
 INDEX_NAME = "index.html"
@@ -154,6 +154,9 @@ def print_pdfs(out_dir: Path, results: Sequence[Mapping[str, Any]], lang: str, *
 
     ``status`` is ``ok`` (every PDF printed), ``partial`` (some failed: see ``errors``),
     ``skipped`` (no Chromium found: a note, not an error) or ``none`` (no HTML to print).
+
+    A PDF newer than its HTML is kept as it is, not printed again (a resumed run re-prints only
+    the reports it re-made); ``reused`` counts those, ``files`` lists them with the printed ones.
     """
     chromium = (finder or find_chromium)()  # looked up at call time (tests replace it)
     pages = [str(r["html"]) for r in results if r.get("status") == "ok" and r.get("html")]
@@ -163,9 +166,14 @@ def print_pdfs(out_dir: Path, results: Sequence[Mapping[str, Any]], lang: str, *
         return {"status": "none", "message": t("deliverables.pdf.none", lang), "files": {}, "errors": []}
     files: dict[str, str] = {}
     errors: list[dict[str, str]] = []
+    reused = 0
     for rel in pages:  # one browser start per report; a few seconds each
         html = out_dir / rel
         pdf_rel = str(Path(rel).with_suffix(".pdf"))
+        if pdf_is_current(html, out_dir / pdf_rel):
+            files[rel] = pdf_rel
+            reused += 1
+            continue
         try:
             html_to_pdf(html, out_dir / pdf_rel, chromium=chromium)
             files[rel] = pdf_rel
@@ -174,7 +182,7 @@ def print_pdfs(out_dir: Path, results: Sequence[Mapping[str, Any]], lang: str, *
     status = "ok" if not errors else "partial"
     message = t("deliverables.pdf.ok", lang, n=len(files)) if not errors else t(
         "deliverables.pdf.partial", lang, n=len(files), failed=len(errors))
-    return {"status": status, "message": message, "files": files, "errors": errors}
+    return {"status": status, "message": message, "files": files, "errors": errors, "reused": reused}
 
 
 # --------------------------------------------------------------------------------------------
@@ -208,6 +216,7 @@ def finish_run(out_dir: Path, results: list[dict], *, lang: str, data_dir: Path,
         ``{"excel": "kpis.xlsx" | None, "pdf": {"status", "message", "files": {html: pdf}},
         "index": "index.html", "errors": [{"step", "message"}]}``.
     """
+    from kit.handouts import export_run_cards, link_reports_to_playbook, write_playbook
     from kit.io import load_chain
     from kit.overview import chain_kpis
     from kit.report import write_index
@@ -228,6 +237,12 @@ def finish_run(out_dir: Path, results: list[dict], *, lang: str, data_dir: Path,
         errors.append({"step": "excel", "message": exc.message(lang)})
     except Exception as exc:  # noqa: BLE001 - a deliverable failing must not hide the reports
         errors.append({"step": "excel", "message": f"{type(exc).__name__}: {exc}"})
+    try:  # before the PDFs, so that they carry the working links
+        write_playbook(out_dir, lang)
+        link_reports_to_playbook(out_dir, [r["html"] for r in results if r.get("html")])
+        export_run_cards(out_dir, results)
+    except Exception as exc:  # noqa: BLE001 - a handout failing must not hide the reports
+        errors.append({"step": "handouts", "message": f"{type(exc).__name__}: {exc}"})
     if pdf:
         pdf_info = print_pdfs(out_dir, results, lang)
     else:

@@ -48,6 +48,7 @@ def test_finish_run_without_chromium_skips_cleanly(lang, small_chain_dir, tmp_pa
     assert 'href="kpis.xlsx"' in index and 'href="001/03_complaint_audit.html"' in index
     assert 'class="failed"' in index and "DataError: 文件为空" in index
     assert not list(out.rglob("*.pdf"))
+    assert (out / "playbook" / f"03_complaint_audit.{lang}.html").is_file()  # remedies reachable offline
 
 
 def test_workbook_read_back_with_chinese_and_text_ids(small_chain_dir, tmp_path, monkeypatch):
@@ -101,3 +102,35 @@ def test_a_failing_browser_is_reported_not_raised(small_chain_dir, tmp_path, mon
     summary = finish_run(out, results, lang="en", data_dir=small_chain_dir, period=PERIOD)
     assert summary["pdf"]["status"] == "partial" and summary["pdf"]["files"] == {}
     assert summary["errors"] and summary["errors"][0]["step"] == "pdf"
+
+
+def test_print_pdfs_skips_a_pdf_newer_than_its_html(tmp_path):
+    """A resumed run that changed nothing prints nothing again; a re-made report is re-printed."""
+    import os
+
+    out, results = _run_folder(tmp_path)
+    html = out / "001" / "03_complaint_audit.html"
+    calls = []
+
+    def fake_print(html_path, pdf_path, *, chromium):
+        calls.append(Path(html_path))
+        Path(pdf_path).write_bytes(b"%PDF-1.4 fake")
+        return Path(pdf_path)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(deliverables, "html_to_pdf", fake_print)
+    try:
+        first = deliverables.print_pdfs(out, results, "en", finder=lambda: "/fake/chromium")
+        assert calls == [html] and first["reused"] == 0
+        assert first["files"] == {"001/03_complaint_audit.html": "001/03_complaint_audit.pdf"}
+        pdf = out / "001" / "03_complaint_audit.pdf"
+        os.utime(html, ns=(1_000_000_000_000,) * 2)
+        os.utime(pdf, ns=(2_000_000_000_000,) * 2)
+        again = deliverables.print_pdfs(out, results, "en", finder=lambda: "/fake/chromium")
+        assert len(calls) == 1 and again["reused"] == 1 and again["status"] == "ok"
+        assert again["files"] == first["files"]
+        os.utime(html, ns=(3_000_000_000_000,) * 2)  # the report was made again
+        deliverables.print_pdfs(out, results, "en", finder=lambda: "/fake/chromium")
+        assert calls == [html, html]
+    finally:
+        mp.undo()
