@@ -442,6 +442,39 @@ _MARKERS = {"A": "^", "O": "o", "M": "s", "I": "D", "R": "v", "Q": "x"}
 _GREYS = {"A": "#5b8db8", "O": "#1f3b5c", "M": "#b5452b", "I": "#8c8c8c", "R": "#000000", "Q": "#000000"}
 
 
+def label_offsets(x: np.ndarray, y: np.ndarray, *, near: float = 0.05, step: float = 11.0) -> np.ndarray:
+    """Vertical label offsets (points) so that labels of nearby features do not print on each other.
+
+    Features whose coefficients lie within ``near`` of each other on both axes (directly or through
+    a chain of such neighbours) form a cluster; the labels of a cluster are stacked ``step`` points
+    apart, centred on the points, in the order of their Better value, highest on top.  A feature
+    with no neighbour keeps its label level with its marker (offset 0).
+
+    Examples
+    --------
+    >>> label_offsets(np.array([0.3, 0.31, 0.8]), np.array([0.6, 0.61, 0.2])).tolist()
+    [-5.5, 5.5, 0.0]
+    """
+    n = len(x)
+    out = np.zeros(n)
+    if n == 0:
+        return out
+    close = (np.abs(x[:, None] - x[None, :]) <= near) & (np.abs(y[:, None] - y[None, :]) <= near)
+    # clusters = connected components of "close" (transitive closure by repeated boolean products)
+    reach = close.copy()
+    for _ in range(int(np.ceil(np.log2(max(n, 2))))):
+        reach = reach | ((reach.astype(np.int64) @ reach.astype(np.int64)) > 0)
+    cluster = reach.argmax(axis=1)  # the lowest index reachable names the cluster
+    for c in np.unique(cluster):
+        members = np.flatnonzero(cluster == c)
+        if len(members) < 2:
+            continue
+        ordered = members[np.argsort(-y[members], kind="stable")]
+        k = len(ordered)
+        out[ordered] = (np.arange(k)[::-1] - (k - 1) / 2) * step
+    return out
+
+
 def kano_scatter(
     result: KanoResult,
     lang: str = "zh",
@@ -492,8 +525,9 @@ def kano_scatter(
             marker=_MARKERS[cat], color=_GREYS[cat], edgecolor="black", linewidth=0.6, zorder=3,
             label=label_of("kano.category", cat, lang),
         )
-    for _, row in points.iterrows():  # one label per feature (a handful of points, not a data table)
-        ax.annotate(row["label"], (row["x"], row["y"]), xytext=(6, 4), textcoords="offset points", fontsize=9)
+    offsets = label_offsets(points["x"].to_numpy(float), points["y"].to_numpy(float))
+    for (label, x, y), dy in zip(points[["label", "x", "y"]].itertuples(index=False), offsets):
+        ax.annotate(label, (x, y), xytext=(6, dy), textcoords="offset points", fontsize=9, va="center")
     ax.set_xlabel(t("kano.chart.xlabel", lang))
     ax.set_ylabel(t("kano.chart.ylabel", lang))
     ax.set_title(title if title is not None else t("kano.chart.title", lang))

@@ -261,3 +261,16 @@ def test_table_and_description():
     assert "one-dimensional" in text and "M>O>A>I" in text and "Fong" in text
     with pytest.raises(ParameterError):
         describe_feature(result, "nope", "en")
+
+
+def test_label_offsets_separate_nearby_features_and_leave_lone_ones():
+    import numpy as np
+
+    from kit.kano import label_offsets
+
+    x = np.array([0.30, 0.32, 0.32, 0.80, 0.10])
+    y = np.array([0.60, 0.62, 0.58, 0.20, 0.90])
+    out = label_offsets(x, y, near=0.03, step=10.0)
+    # 0-1 and 0-2 are close, 1-2 only through 0: one cluster of three, stacked by Better (y)
+    assert out.tolist() == [0.0, 10.0, -10.0, 0.0, 0.0]
+    assert label_offsets(np.array([]), np.array([])).tolist() == []
