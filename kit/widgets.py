@@ -45,6 +45,7 @@ from kit.workspace import (
     load_customer_types,
     load_standards,
     open_workspace,
+    problem_text,
     save_customer_types,
     save_standards,
 )
@@ -94,7 +95,8 @@ class _Form:
         lines = [self._tx("status.invalid", count=len(errors))]
         for err in errors[:8]:
             where = self._where(tuple(err["loc"]))
-            lines.append(f"• {where}: {err['msg']}" if where else f"• {err['msg']}")
+            text = problem_text(err, self.lang)
+            lines.append(f"• {where}: {text}" if where else f"• {text}")
         self.last_error = "\n".join(lines)
         self.status.value = _status_html("error", escape(self.last_error))
 

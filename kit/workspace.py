@@ -228,7 +228,14 @@ def _node_line(root: yaml.Node, loc: tuple) -> tuple[int, str]:
 
 
 
-def _problem_text(error: dict[str, Any], lang: str) -> str:
+def problem_text(error: dict[str, Any], lang: str) -> str:
+    """One pydantic error in plain words in ``lang``, pydantic's own wording in brackets.
+
+    Examples
+    --------
+    >>> problem_text({"type": "float_parsing", "msg": "Input should be a valid number"}, "zh")
+    '应该是数字（Input should be a valid number）'
+    """
     key = f"workspace.problem.{error.get('type', '')}"
     try:
         text = t(key, lang, **{k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (str, int, float))})
@@ -268,8 +275,8 @@ def load_yaml_model(path: str | Path, model: type[M]) -> M:
         line, field = _node_line(root, tuple(first["loc"]))
         more = {lang: t("workspace.error.more", lang, n=len(errors) - 1) if len(errors) > 1 else "" for lang in ("zh", "en")}
         raise WorkspaceError(
-            t("workspace.error.invalid", "zh", file=path.name, line=line, field=field, problem=_problem_text(first, "zh"), more=more["zh"]),
-            t("workspace.error.invalid", "en", file=path.name, line=line, field=field, problem=_problem_text(first, "en"), more=more["en"]),
+            t("workspace.error.invalid", "zh", file=path.name, line=line, field=field, problem=problem_text(first, "zh"), more=more["zh"]),
+            t("workspace.error.invalid", "en", file=path.name, line=line, field=field, problem=problem_text(first, "en"), more=more["en"]),
             file=str(path),
             row=line,
             column=field,

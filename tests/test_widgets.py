@@ -105,6 +105,7 @@ def test_standards_invalid_authority_names_the_role(ws):
     form.fields["authority_frontline"].value = "abc"
     assert not form.save()
     assert "补偿审批权限 · 一线员工" in form.last_error
+    assert "应该是数字" in form.last_error  # pydantic's English wording only in brackets
     assert ws.standards_path.read_bytes() == before
 
 
