@@ -214,6 +214,7 @@ def finish_run(out_dir: Path, results: list[dict], *, lang: str, data_dir: Path,
     -------
     dict (JSON-serialisable)
         ``{"excel": "kpis.xlsx" | None, "pdf": {"status", "message", "files": {html: pdf}},
+        "playbook": "playbook/README.html" | None, "cards": [standards cards],
         "index": "index.html", "errors": [{"step", "message"}]}``.
     """
     from kit.handouts import export_run_cards, link_reports_to_playbook, write_playbook
@@ -237,10 +238,13 @@ def finish_run(out_dir: Path, results: list[dict], *, lang: str, data_dir: Path,
         errors.append({"step": "excel", "message": exc.message(lang)})
     except Exception as exc:  # noqa: BLE001 - a deliverable failing must not hide the reports
         errors.append({"step": "excel", "message": f"{type(exc).__name__}: {exc}"})
+    playbook: str | None = None
+    cards: list[str] = []
     try:  # before the PDFs, so that they carry the working links
-        write_playbook(out_dir, lang)
+        pages = write_playbook(out_dir, lang)
+        playbook = next((p.relative_to(out_dir).as_posix() for p in pages if p.stem == "README"), None)
         link_reports_to_playbook(out_dir, [r["html"] for r in results if r.get("html")])
-        export_run_cards(out_dir, results)
+        cards = [p.relative_to(out_dir).as_posix() for p in export_run_cards(out_dir, results)]
     except Exception as exc:  # noqa: BLE001 - a handout failing must not hide the reports
         errors.append({"step": "handouts", "message": f"{type(exc).__name__}: {exc}"})
     if pdf:
@@ -248,7 +252,8 @@ def finish_run(out_dir: Path, results: list[dict], *, lang: str, data_dir: Path,
     else:
         pdf_info = {"status": "skipped", "message": t("deliverables.pdf.off", lang), "files": {}, "errors": []}
     errors += [{"step": "pdf", "message": f"{e['html']}: {e['error']}"} for e in pdf_info.pop("errors")]
-    summary = {"excel": excel, "pdf": pdf_info, "index": INDEX_NAME, "errors": errors}
+    summary = {"excel": excel, "pdf": pdf_info, "playbook": playbook, "cards": cards, "index": INDEX_NAME,
+               "errors": errors}
     try:
         write_index(results, out_dir / INDEX_NAME, lang, deliverables=summary)
     except Exception as exc:  # noqa: BLE001

@@ -206,6 +206,10 @@ def index_html(rows: Iterable[Mapping[str, Any]], lang: str, *, title: str,
     if deliverables.get("excel"):
         extras.append(f'<li><a href="{esc(str(deliverables["excel"]))}">{esc(t("report.index.excel", lang))}</a>'
                       f' ({esc(str(deliverables["excel"]))})</li>')
+    if deliverables.get("playbook"):
+        extras.append(f'<li><a href="{esc(str(deliverables["playbook"]))}">{esc(t("report.index.playbook", lang))}</a></li>')
+    for card in deliverables.get("cards") or []:
+        extras.append(f'<li><a href="{esc(str(card))}">{esc(t("report.index.card", lang))}</a> ({esc(str(card))})</li>')
     if pdf_info.get("message"):
         extras.append(f'<li>{esc(t("report.index.pdf", lang))}: {esc(str(pdf_info["message"]))}</li>')
     for err in deliverables.get("errors") or []:

@@ -49,6 +49,8 @@ def test_finish_run_without_chromium_skips_cleanly(lang, small_chain_dir, tmp_pa
     assert 'class="failed"' in index and "DataError: 文件为空" in index
     assert not list(out.rglob("*.pdf"))
     assert (out / "playbook" / f"03_complaint_audit.{lang}.html").is_file()  # remedies reachable offline
+    assert summary["playbook"] == "playbook/README.html" and 'href="playbook/README.html"' in index
+    assert summary["cards"] == []  # no notebook 02 in this run
 
 
 def test_workbook_read_back_with_chinese_and_text_ids(small_chain_dir, tmp_path, monkeypatch):
