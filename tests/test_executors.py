@@ -111,7 +111,7 @@ def test_dask_local_cluster_runs_two_stores(tmp_path):
     assert [r.status for r in results] == ["ok", "failed"]
     m = _manifest(out)
     assert m["executor"] == "dask"
-    assert m["jobs"][1]["error"]["ename"] == "ValueError"
+    assert m["jobs"][1]["error"]["ename"] == "ValueError", m["jobs"][1]["error"]
     assert "done 001 3" in (out / "001" / "faults.ipynb").read_text(encoding="utf-8")
 
 
