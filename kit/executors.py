@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import atexit
+import contextvars
 import json
 import os
 import signal
@@ -429,8 +430,17 @@ def shutdown_runners() -> int:
 
 
 def execute_job(job: "Job", options: ExecOptions) -> "JobResult":
-    """Run one job in this worker's kernel (the function the executors send to workers)."""
-    return _runner(options).execute(job)
+    """Run one job in this worker's kernel (the function the executors send to workers).
+
+    The job runs in a context of its own thread, kept from job to job.  jupyter_core keeps each
+    thread's event loop in a context variable, and a Dask worker hands its threads a *copy* of
+    the caller's context: without a context per thread, two threads of one worker would drive
+    the same event loop ("This event loop is already running").
+    """
+    context = getattr(_LOCAL, "context", None)
+    if context is None:
+        context = _LOCAL.context = contextvars.Context()
+    return context.run(lambda: _runner(options).execute(job))
 
 
 def _worker_died(job: "Job", exc: BaseException, attempts: int) -> "JobResult":

@@ -101,6 +101,11 @@ def test_fresh_kernels_run_the_same_jobs(tmp_path):
 
 def test_dask_local_cluster_runs_two_stores(tmp_path):
     from distributed import Client, LocalCluster
+    from jupyter_core.utils import ensure_event_loop
+
+    # as after any in-process notebook run: this thread's context holds jupyter_core's loop,
+    # and the cluster's threads get a copy of that context
+    ensure_event_loop()
 
     data, out = tmp_path / "data", tmp_path / "run"
     data.mkdir()
@@ -108,7 +113,7 @@ def test_dask_local_cluster_runs_two_stores(tmp_path):
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         results = run_batch(_jobs(data, out, ["001", "002"]), progress=False, lang="en", executor="dask", scheduler=client)
-    assert [r.status for r in results] == ["ok", "failed"]
+    assert [r.status for r in results] == ["ok", "failed"], [r.error for r in results]
     m = _manifest(out)
     assert m["executor"] == "dask"
     assert m["jobs"][1]["error"]["ename"] == "ValueError", m["jobs"][1]["error"]
