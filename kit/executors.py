@@ -103,12 +103,6 @@ def notebook_imports(paths: Iterable[Path]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
-#: Serialises kernel starts of the threads of one process (a Dask worker with several threads):
-#: two concurrent ``run_sync(start_kernel)`` calls were seen to fail with "coroutine ... was never
-#: awaited".  A start takes about a second; jobs themselves still run in parallel.
-_START_LOCK = threading.Lock()
-
-
 class Kernel:
     """A Jupyter kernel this worker started (an ``AsyncKernelManager`` driven synchronously)."""
 
@@ -117,8 +111,7 @@ class Kernel:
         from jupyter_core.utils import run_sync
 
         self.km = AsyncKernelManager(kernel_name=kernel_name)
-        with _START_LOCK:  # jupyter_core's run_sync is not safe for concurrent starts from threads
-            run_sync(self.km.start_kernel)(cwd=str(cwd))
+        run_sync(self.km.start_kernel)(cwd=str(cwd))
         self.jobs = 0
         #: The notebook client's connection, kept from job to job (opening one costs ~0.2 s).
         self.kc: Any = None
