@@ -362,20 +362,13 @@ def labelled(frame: pd.DataFrame, lang: str, group: str, *, percent: Any = (), d
     ['responses', 'small sample']
     """
     from kit.i18n import labels
+    from kit.notebook import format_values
 
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_bool_dtype(out[col].dtype):
             out[col] = out[col].map(lambda v: label_of("loyalty_report.yesno", str(bool(v)), lang))
-    for col, group_ in (codes or {}).items():
-        if col in out.columns:
-            out[col] = out[col].map(lambda v, g=group_: label_of(g, v, lang))
-    for col in percent:
-        if col in out.columns:
-            out[col] = out[col].map(lambda v: "—" if pd.isna(v) else f"{v:.1%}")
-    for col, digits in (decimals or {}).items():
-        if col in out.columns:
-            out[col] = out[col].map(lambda v, d=digits: "—" if pd.isna(v) else f"{v:,.{d}f}")
+    out = format_values(out, lang, percent=percent, decimals=decimals, codes=codes)
     names = labels(group, lang)
     shared = labels("column", lang)
     return out.rename(columns={c: names.get(c, shared.get(c, c)) for c in out.columns})

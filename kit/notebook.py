@@ -170,6 +170,26 @@ def table(
     decimals : ``{column: digits}`` for other numbers
     codes : ``{column: label group}`` whose values are translated (e.g. ``{"tier": "tier"}``)
     """
+    return format_values(frame, lang, percent=percent, decimals=decimals, codes=codes).rename(columns=columns(lang))
+
+
+def format_values(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    percent: Iterable[str] = (),
+    decimals: Mapping[str, int] | None = None,
+    codes: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """A copy of ``frame`` with code values translated and numbers formatted; headers unchanged.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> format_values(pd.DataFrame({"share": [0.5, None], "n": [1234.5, 2]}), "en",
+    ...               percent=["share"], decimals={"n": 0}).values.tolist()
+    [['50.0%', '1,234'], ['—', '2']]
+    """
     out = frame.copy()
     for col, group in (codes or {}).items():
         if col in out.columns:
@@ -180,7 +200,7 @@ def table(
     for col, digits in (decimals or {}).items():
         if col in out.columns:
             out[col] = out[col].map(lambda v, d=digits: "—" if pd.isna(v) else f"{v:,.{d}f}")
-    return out.rename(columns=columns(lang))
+    return out
 
 
 def say(text: str) -> None:

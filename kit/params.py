@@ -27,10 +27,27 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from kit.errors import ParameterError
 
 
-class ReportParams(BaseModel):
-    """Parameters shared by the per-store notebooks."""
+class _Params(BaseModel):
+    """What every notebook's parameters share: no unknown names, text store ids, an ordered period."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("store_id", mode="before", check_fields=False)
+    @classmethod
+    def _store_id_is_text(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise ValueError("store_id_not_text")
+        return value
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> "_Params":
+        if self.period_end < self.period_start:  # type: ignore[attr-defined]
+            raise ValueError("period_order")
+        return self
+
+
+class ReportParams(_Params):
+    """Parameters shared by the per-store notebooks."""
 
     store_id: str
     period_start: date
@@ -40,24 +57,9 @@ class ReportParams(BaseModel):
     workspace: str = ""
     unmask: bool = False
 
-    @field_validator("store_id", mode="before")
-    @classmethod
-    def _store_id_is_text(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            raise ValueError("store_id_not_text")
-        return value
 
-    @model_validator(mode="after")
-    def _period_in_order(self) -> "ReportParams":
-        if self.period_end < self.period_start:
-            raise ValueError("period_order")
-        return self
-
-
-class WorkshopParams(BaseModel):
+class WorkshopParams(_Params):
     """Parameters of notebooks 01 and 02 (``store_id=""`` = the whole chain)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     workspace: str = ""
     data_dir: Path
@@ -67,24 +69,9 @@ class WorkshopParams(BaseModel):
     period_end: date = date(2026, 12, 31)
     interactive: bool = False
 
-    @field_validator("store_id", mode="before")
-    @classmethod
-    def _store_id_is_text(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            raise ValueError("store_id_not_text")
-        return value
 
-    @model_validator(mode="after")
-    def _period_in_order(self) -> "WorkshopParams":
-        if self.period_end < self.period_start:
-            raise ValueError("period_order")
-        return self
-
-
-class ChainParams(BaseModel):
+class ChainParams(_Params):
     """Parameters of the chain-level notebook ``00_chain_overview`` (all stores, no ``store_id``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     period_start: date
     period_end: date
@@ -92,12 +79,6 @@ class ChainParams(BaseModel):
     lang: Literal["zh", "en"] = "zh"
     workspace: str = ""
     unmask: bool = False
-
-    @model_validator(mode="after")
-    def _period_in_order(self) -> "ChainParams":
-        if self.period_end < self.period_start:
-            raise ValueError("period_order")
-        return self
 
 
 #: How each notebook is run in a batch: ``store`` = one job per store (:class:`ReportParams`),
