@@ -100,6 +100,17 @@ class _Form:
         self.last_error = "\n".join(lines)
         self.status.value = _status_html("error", escape(self.last_error))
 
+    def _validated_save(self, model: Any, save: Any) -> tuple[Any, Any] | None:
+        """``(validated model, path)`` after ``save(workspace, model())``; None, with the reason shown, if invalid."""
+        try:
+            value = model()
+            return value, save(self.workspace, value)
+        except ValidationError as exc:
+            self._show_invalid(exc)
+        except KitError as exc:
+            self._show_kit_error(exc)
+        return None
+
     def _show_kit_error(self, exc: KitError) -> None:
         self.last_error = exc.message(self.lang)
         self.status.value = _status_html("error", escape(self.last_error))
@@ -308,15 +319,10 @@ class CustomerTypesForm(_Form):
 
     def save(self) -> bool:
         """Validate and save ``customer_types.yaml``; True when saved, else the reason is in ``status``."""
-        try:
-            types = self.model()
-            path = save_customer_types(self.workspace, types)
-        except ValidationError as exc:
-            self._show_invalid(exc)
+        saved = self._validated_save(self.model, save_customer_types)
+        if saved is None:
             return False
-        except KitError as exc:
-            self._show_kit_error(exc)
-            return False
+        types, path = saved
         self.rows = [ct.model_dump(mode="json") for ct in types.types]
         self._refresh_labels()
         self._show_saved(path)
@@ -465,15 +471,10 @@ class StandardsForm(_Form):
 
     def save(self) -> bool:
         """Validate and save ``standards.yaml``; True when saved, else the reason is in ``status``."""
-        try:
-            standards = self.model()
-            path = save_standards(self.workspace, standards)
-        except ValidationError as exc:
-            self._show_invalid(exc)
+        saved = self._validated_save(self.model, save_standards)
+        if saved is None:
             return False
-        except KitError as exc:
-            self._show_kit_error(exc)
-            return False
+        standards, path = saved
         self.base = standards
         self._show_saved(path)
         return True
