@@ -64,8 +64,9 @@ class Workshop:
 
     @property
     def note(self) -> str:
-        """What the notebook works on, as Markdown bullets: the workspace, and whether forms are shown."""
-        lines = [self.workspace_note]
+        """What the notebook works on, as Markdown bullets: the workspace, the rows read and rejected
+        per input file, and whether forms are shown."""
+        lines = [self.workspace_note, *self.chain.summary(self.lang)]
         if not self.params.interactive:
             lines.append(t("widgets.workshop.headless", self.lang))
         return "\n".join(f"- {line}" for line in lines)

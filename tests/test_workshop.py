@@ -54,6 +54,7 @@ def test_write_card_into_the_workspace(tmp_path, small_chain_dir):
     workshop = open_workshop(workspace=str(ws.path), data_dir=str(small_chain_dir), lang="en", store_id="002",
                              period_start="2026-01-01", period_end="2026-01-31")
     assert "acme" in workshop.note and "headless" in workshop.note
+    assert "complaints.csv: all" in workshop.note  # rows read and rejected, as every report says
     card = write_card(workshop, default_service_standards())
     assert card.path == ws.path / "standards_card.002.en.html" and card.path.is_file()
     data, meta = card._repr_mimebundle_()
