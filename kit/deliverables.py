@@ -50,6 +50,20 @@ def _header(name: str, lang: str) -> str:
     return t(f"deliverables.column.{name}", lang)
 
 
+def _kpi_columns(frame: pd.DataFrame, lang: str, measured: Mapping[str, pd.Series] | None = None) -> dict[str, pd.Series]:
+    """The KPI's name, code, ``measured`` columns, unit, direction, target and its source, for display."""
+    return {
+        _header("kpi", lang): frame["kpi"].map(lambda k: kpi_label(k, lang)),
+        _header("kpi_code", lang): frame["kpi"],
+        **(measured or {}),
+        _header("unit", lang): frame["unit"].map(lambda u: t(f"kpis.unit.{u}", lang)),
+        _header("direction", lang): frame["direction"].map(
+            lambda d: t("deliverables.higher" if d == ">=" else "deliverables.lower", lang)),
+        _header("target", lang): frame["target"].round(2),
+        _header("target_source", lang): frame["target_source"].map(lambda s: t(f"kpis.source.{s}", lang)),
+    }
+
+
 def workbook_sheets(long: pd.DataFrame, lang: str, *, store_names: Mapping[str, str] | None = None) -> dict[str, pd.DataFrame]:
     """The workbook's sheets as display frames: ``{sheet name: frame}`` with headers in ``lang``.
 
@@ -80,14 +94,7 @@ def workbook_sheets(long: pd.DataFrame, lang: str, *, store_names: Mapping[str, 
         _header("period_end", lang): pd.to_datetime(out["period_end"]).dt.date,
         _header("store_id", lang): out["store_id"].astype(str),
         _header("store_name", lang): store_name(out["store_id"].astype(str)),
-        _header("kpi", lang): out["kpi"].map(lambda k: kpi_label(k, lang)),
-        _header("kpi_code", lang): out["kpi"],
-        _header("value", lang): out["value"].round(2),
-        _header("n", lang): out["n"],
-        _header("unit", lang): out["unit"].map(lambda u: t(f"kpis.unit.{u}", lang)),
-        _header("direction", lang): out["direction"].map(lambda d: t("deliverables.higher" if d == ">=" else "deliverables.lower", lang)),
-        _header("target", lang): out["target"].round(2),
-        _header("target_source", lang): out["target_source"].map(lambda s: t(f"kpis.source.{s}", lang)),
+        **_kpi_columns(out, lang, measured={_header("value", lang): out["value"].round(2), _header("n", lang): out["n"]}),
         _header("gap", lang): out["gap"].round(2),
         _header("met", lang): out["met"].map(lambda m: "" if pd.isna(m) else (yes if m else no)).astype(object),
     })
@@ -103,12 +110,7 @@ def workbook_sheets(long: pd.DataFrame, lang: str, *, store_names: Mapping[str, 
         sheets[t(f"deliverables.sheet.{key}", lang)] = wide
     targets = kpi_targets(long)
     targets = pd.DataFrame({
-        _header("kpi", lang): targets["kpi"].map(lambda k: kpi_label(k, lang)),
-        _header("kpi_code", lang): targets["kpi"],
-        _header("unit", lang): targets["unit"].map(lambda u: t(f"kpis.unit.{u}", lang)),
-        _header("direction", lang): targets["direction"].map(lambda d: t("deliverables.higher" if d == ">=" else "deliverables.lower", lang)),
-        _header("target", lang): targets["target"].round(2),
-        _header("target_source", lang): targets["target_source"].map(lambda s: t(f"kpis.source.{s}", lang)),
+        **_kpi_columns(targets, lang),
         _header("chain_value", lang): targets["chain_value"].round(2),
         _header("stores_met", lang): targets["stores_met"],
         _header("stores_measured", lang): targets["stores_measured"],

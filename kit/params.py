@@ -46,16 +46,21 @@ class _Params(BaseModel):
         return self
 
 
-class ReportParams(_Params):
-    """Parameters shared by the per-store notebooks."""
+class ChainParams(_Params):
+    """Parameters of the chain-level notebook ``00_chain_overview`` (all stores, no ``store_id``)."""
 
-    store_id: str
     period_start: date
     period_end: date
     data_dir: Path
     lang: Literal["zh", "en"] = "zh"
     workspace: str = ""
     unmask: bool = False
+
+
+class ReportParams(ChainParams):
+    """Parameters of the per-store notebooks: the chain's, plus the store."""
+
+    store_id: str
 
 
 class WorkshopParams(_Params):
@@ -68,17 +73,6 @@ class WorkshopParams(_Params):
     period_start: date = date(2026, 1, 1)
     period_end: date = date(2026, 12, 31)
     interactive: bool = False
-
-
-class ChainParams(_Params):
-    """Parameters of the chain-level notebook ``00_chain_overview`` (all stores, no ``store_id``)."""
-
-    period_start: date
-    period_end: date
-    data_dir: Path
-    lang: Literal["zh", "en"] = "zh"
-    workspace: str = ""
-    unmask: bool = False
 
 
 #: How each notebook is run in a batch: ``store`` = one job per store (:class:`ReportParams`),
