@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from kit import __version__
-from kit.errors import EXIT_PARTIAL, KitError
+from kit.errors import EXIT_PARTIAL, EXIT_UNUSABLE, KitError
 from kit.validate import add_parser as add_validate
 
 
@@ -167,6 +167,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as err:  # a folder not writable, a disk full, a file locked by Excel, ...
+        where = f" — {err.filename}" if getattr(err, "filename", None) else ""
+        text = {"zh": f"无法读写文件：{err.strerror or err}{where}。请检查路径、权限和磁盘空间（文件是否在 Excel 中打开？）",
+                "en": f"cannot read or write a file: {err.strerror or err}{where}. Check the path, the permissions "
+                      "and the free disk space (is the file open in Excel?)"}
+        print(text["zh" if lang == "zh" else "en"], file=sys.stderr)
+        return EXIT_UNUSABLE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -71,3 +71,14 @@ def test_run_contains_a_failing_store_exits_1_and_resume_finishes_it(small_chain
 def test_run_dask_needs_a_scheduler(small_chain_dir, capsys):
     assert main(["run", "--data", str(small_chain_dir), "--executor", "dask", "--lang", "en"]) == 2
     assert "--scheduler" in capsys.readouterr().err
+
+
+def test_an_unwritable_output_is_one_message_not_a_traceback(tmp_path, capsys):
+    from kit.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code = main(["sample", "--stores", "1", "--months", "1", "--out", str(blocker / "sub")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err and str(blocker) in err
