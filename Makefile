@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip uninstall --quiet -y rfc3987-syntax
 	touch $(STAMP)
 
-$(SAMPLE)/complaints.csv: $(STAMP) kit/sample.py
+$(SAMPLE)/complaints.csv: $(STAMP) kit/intake/sample.py
 	$(BIN)/kit sample --stores 12 --months 12 --seed 7 --out $(SAMPLE)
 
 sample: $(SAMPLE)/complaints.csv

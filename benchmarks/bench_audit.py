@@ -7,8 +7,8 @@ Each measurement runs in its own fresh process (so its peak memory is its own) o
 synthetic log -- the generator is seeded and vectorised, and the log is written once to a
 Parquet file that every process reads:
 
-* ``kit calendar``  -- :func:`kit.audit.sla_status` (first response, calendar clock) and
-  :func:`kit.attainment.attainment_breakdowns` by store, tier, channel, category and month;
+* ``kit calendar``  -- :func:`kit.audit.measures.sla_status` (first response, calendar clock) and
+  :func:`kit.audit.attainment.attainment_breakdowns` by store, tier, channel, category and month;
 * ``kit business``  -- the same with every rule on the business clock (store calendars: opening
   hours, China's public holidays and adjusted working days);
 * ``duckdb``        -- one SQL query computing the calendar-clock attainment table (met, breached,
@@ -43,7 +43,7 @@ HOURS = ("09:00-21:00", "10:00-22:00", "09:00-12:00,13:30-21:00", "08:00-20:00")
 
 def generate(rows: int, stores: int, seed: int = 5) -> pd.DataFrame:
     """A year of complaints for ``stores`` stores, built with whole-array operations."""
-    from kit.sample import CATEGORIES, CATEGORY_BASE_P, CHANNEL_P, CHANNELS, TIER_P, TIERS
+    from kit.intake.sample import CATEGORIES, CATEGORY_BASE_P, CHANNEL_P, CHANNELS, TIER_P, TIERS
 
     rng = np.random.default_rng(seed)
     start = np.datetime64("2026-01-01T00:00:00", "s")
@@ -72,13 +72,13 @@ def generate(rows: int, stores: int, seed: int = 5) -> pd.DataFrame:
 
 
 def _standards(clock: str):
-    from kit.standards import SlaRule, Standards, default_standards
+    from kit.workshop.standards import SlaRule, Standards, default_standards
 
     return Standards(sla=[SlaRule(**{**r.model_dump(), "clock": clock}) for r in default_standards().sla])
 
 
 def _calendars(store_ids):
-    from kit.calendar import StoreCalendar
+    from kit.workshop.calendar import StoreCalendar
 
     cals = [StoreCalendar(hours=h, timezone="Asia/Shanghai") for h in HOURS]
     return {sid: cals[i % len(cals)] for i, sid in enumerate(sorted(store_ids))}
@@ -89,8 +89,8 @@ AS_OF = pd.Timestamp("2026-12-31 23:59:59")
 
 def run_kit(frame: pd.DataFrame, clock: str) -> pd.DataFrame:
     """The kit's whole-chain audit: status of every complaint + the attainment breakdowns."""
-    from kit.attainment import attainment_breakdowns
-    from kit.audit import sla_status
+    from kit.audit.attainment import attainment_breakdowns
+    from kit.audit.measures import sla_status
 
     calendars = _calendars(frame["store_id"].unique()) if clock == "business" else None
     status = sla_status(frame, _standards(clock), "first_response", as_of=AS_OF, calendars=calendars)
@@ -101,7 +101,7 @@ def run_duckdb(frame: pd.DataFrame) -> pd.DataFrame:
     """The same calendar-clock attainment table in one DuckDB query."""
     import duckdb
 
-    from kit.standards import assign_targets
+    from kit.workshop.standards import assign_targets
 
     pairs = frame[["channel", "tier"]].drop_duplicates().reset_index(drop=True)
     rules = pd.concat([pairs, assign_targets(pairs, _standards("calendar"), "first_response")], axis=1)
@@ -142,8 +142,6 @@ def child(mode: str, path: str, result: str) -> None:
     """One measurement in this (fresh) process; writes its figures and table as JSON."""
     import duckdb  # noqa: F401 - imports are not part of the measured audit
 
-    import kit.attainment  # noqa: F401
-    import kit.audit  # noqa: F401
 
     frame = pd.read_parquet(path)
     for col in ("store_id", "channel", "tier", "category", "complaint_id"):

@@ -44,7 +44,8 @@ def _outputs(path: Path) -> list:
 
 
 def time_batch(data: Path, out: Path, stores: list[str], workers: int, fresh: bool = False) -> tuple[float, list]:
-    from kit.batch import plan_jobs, run_batch
+    from kit.run.jobs import plan_jobs
+    from kit.run.batch import run_batch
 
     jobs = [j for nb in NOTEBOOKS for j in plan_jobs(nb, stores, period=PERIOD, data_dir=data, lang="zh", out_dir=out)]
     started = time.perf_counter()
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", help="keep the chain and the run folders here")
     args = parser.parse_args(argv)
 
-    from kit.sample import write_chain
+    from kit.intake.sample import write_chain
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-batch-"))
     data = work / "chain"

@@ -8,8 +8,8 @@ Builds (not timed) a complaints CSV of ``--rows`` rows by repeating the syntheti
 ids, plus a complaints workbook of ``--xlsx-rows`` rows; then, each in a fresh process pinned to
 at most 2 cores, measures wall time and peak resident memory of
 
-* ``pandas.read_csv(path)`` (the baseline) and ``kit.io.load_table("complaints", path, stores=...)``;
-* ``pandas.read_excel(path)`` (baseline) and ``kit.io.load_table`` on the workbook,
+* ``pandas.read_csv(path)`` (the baseline) and ``kit.intake.load.load_table("complaints", path, stores=...)``;
+* ``pandas.read_excel(path)`` (baseline) and ``kit.intake.load.load_table`` on the workbook,
 
 and prints the figures and the ratio to the baseline.  Targets (issue 3): ≤ 10 s and ≤ 1.5 GB for
 the 1 M-row CSV on a 2-core machine.  It asserts nothing.
@@ -42,7 +42,7 @@ except (AttributeError, OSError):
     pass
 mode, path, stores = sys.argv[1], sys.argv[2], sys.argv[3]
 import pandas as pd
-import kit.io
+import kit.intake.load
 start = time.perf_counter()
 if mode == "bare_csv":
     n = len(pd.read_csv(path))
@@ -51,7 +51,7 @@ elif mode == "bare_xlsx":
     n = len(pd.read_excel(path))
     rejected = 0
 else:
-    r = kit.io.load_table("complaints", path, stores=stores, write_rejects=False)
+    r = kit.intake.load.load_table("complaints", path, stores=stores, write_rejects=False)
     n, rejected = r.rows_read, r.rows_rejected
 seconds = time.perf_counter() - start
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -60,7 +60,7 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "rows": n, "rejected":
 
 
 def build_csv(folder: Path, rows: int) -> tuple[Path, Path]:
-    from kit.sample import generate_chain
+    from kit.intake.sample import generate_chain
 
     chain = generate_chain(stores=60, months=12, seed=7)
     base = chain["complaints"]
@@ -98,7 +98,7 @@ def measure(mode: str, path: Path, stores: Path) -> dict:
 def report(label: str, bare: dict, ours: dict) -> None:
     print(f"{label}: {ours['rows']:,} rows ({ours['rejected']} rejected)")
     print(f"  bare pandas      {bare['seconds']:7.2f} s   peak {bare['peak_mb']:7.0f} MB")
-    print(f"  kit.io.load_table {ours['seconds']:6.2f} s   peak {ours['peak_mb']:7.0f} MB")
+    print(f"  kit.intake.load.load_table {ours['seconds']:6.2f} s   peak {ours['peak_mb']:7.0f} MB")
     print(f"  ratio kit / bare  time {ours['seconds'] / bare['seconds']:.2f}×   memory {ours['peak_mb'] / bare['peak_mb']:.2f}×")
 
 

@@ -7,6 +7,6 @@ everything up (``make demo`` and ``make test``).
 
 __version__ = "0.1.0"
 
-from kit.errors import DataError, KitError, ParameterError, RunError, WorkspaceError
+from kit.core.errors import DataError, KitError, ParameterError, RunError, WorkspaceError
 
 __all__ = ["KitError", "DataError", "ParameterError", "RunError", "WorkspaceError", "__version__"]

@@ -21,8 +21,8 @@ from datetime import date
 from pathlib import Path
 
 from kit import __version__
-from kit.errors import EXIT_PARTIAL, EXIT_UNUSABLE, KitError
-from kit.validate import add_parser as add_validate
+from kit.core.errors import EXIT_PARTIAL, EXIT_UNUSABLE, KitError
+from kit.intake.validate import add_parser as add_validate
 
 
 def _lang_default() -> str:
@@ -31,7 +31,7 @@ def _lang_default() -> str:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from kit.sample import write_chain
+    from kit.intake.sample import write_chain
 
     paths = write_chain(args.out, stores=args.stores, months=args.months, seed=args.seed, start=args.start)
     for name, path in paths.items():
@@ -42,18 +42,18 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     import json
 
-    from kit.batch import deliverables_failed, parse_period, plan_jobs, run_batch, select_stores
-    from kit.errors import ParameterError
-    from kit.i18n import t
-    from kit.io import _find, load_table
+    from kit.run.batch import deliverables_failed, run_batch
+    from kit.run.jobs import parse_period, plan_jobs, select_stores
+    from kit.core.errors import ParameterError
+    from kit.core.i18n import t
+    from kit.intake.load import find_input, load_table
 
     lang = args.lang
     if args.executor == "dask" and not args.scheduler:
-        raise ParameterError(t("batch.scheduler_missing", "zh"), t("batch.scheduler_missing", "en"), column="scheduler",
-                             hint_zh="例如 --scheduler tcp://10.0.0.5:8786", hint_en="e.g. --scheduler tcp://10.0.0.5:8786")
+        raise ParameterError.from_key("batch.scheduler_missing", column="scheduler")
     period = parse_period(args.period)
     data_dir = Path(args.data)
-    stores = load_table("stores", _find(data_dir, "stores"), write_rejects=False).data
+    stores = load_table("stores", find_input(data_dir, "stores"), write_rejects=False).data
     store_ids = select_stores(stores, args.stores)
     names = [n.strip() for n in (args.notebooks or args.notebook).split(",") if n.strip()]
     out = Path(args.out or f"reports/{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
@@ -88,18 +88,16 @@ def _dask_client(address: str):
     """A Dask client for ``address``; a clear message when the scheduler cannot be reached."""
     from distributed import Client
 
-    from kit.errors import RunError
-    from kit.i18n import t
+    from kit.core.errors import RunError
 
     try:
         return Client(address, timeout="10s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise RunError(t("batch.no_dask", "zh", scheduler=address), t("batch.no_dask", "en", scheduler=address),
-                       hint_zh=t("batch.no_dask_hint", "zh"), hint_en=t("batch.no_dask_hint", "en") + f" ({exc})") from None
+        raise RunError.from_key("batch.no_dask", scheduler=address, detail=str(exc)) from None
 
 
 def _cmd_workspace_new(args: argparse.Namespace) -> int:
-    from kit.workspace import create_workspace
+    from kit.workshop.workspace import create_workspace
 
     ws = create_workspace(Path(args.root), args.name, overwrite=args.overwrite)
     print(ws.path)

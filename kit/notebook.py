@@ -1,15 +1,15 @@
 """What a report notebook needs in its first cells: clean errors, parameters, data, tables.
 
 A notebook calls :func:`open_store_report` right after its ``parameters`` cell.  That sets the
-language of error messages (a :class:`~kit.errors.KitError` is shown as one clear message in the
+language of error messages (a :class:`~kit.core.errors.KitError` is shown as one clear message in the
 report's language, never as a raw traceback, and the cell still fails so a batch run records it),
-validates the parameters, sets up Chinese fonts, loads the chain through :mod:`kit.io`, keeps
+validates the parameters, sets up Chinese fonts, loads the chain through :mod:`kit.intake.load`, keeps
 the store's rows of the period and masks personal data unless ``unmask=True``.
 
 Examples
 --------
 >>> import tempfile
->>> from kit.sample import write_chain
+>>> from kit.intake.sample import write_chain
 >>> folder = tempfile.mkdtemp()
 >>> _ = write_chain(folder, stores=2, months=1, seed=1)
 >>> ctx = open_store_report(store_id="002", period_start="2026-01-01", period_end="2026-01-31",
@@ -20,32 +20,22 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kit.audit import DEFAULT_AUTHORITY, filter_period
-from kit.errors import DataError, KitError, WorkspaceError
-from kit.i18n import columns, label_of, t
-from kit.io import Chain, load_chain
-from kit.params import ReportParams, validate_params
-from kit.plots import setup_fonts
-from kit.privacy import mask_frame
-from kit.standards import Standards, default_standards, store_calendars
-from kit.workspace import load_standards
-
-
-def set_message_language(lang: str) -> None:
-    """Show :class:`KitError` messages in notebooks in ``lang`` (``zh`` or ``en``).
-
-    A :class:`KitError` renders in IPython as one line -- what, where, what to do -- instead of
-    a traceback (see ``KitError._render_traceback_``); the cell still fails, so a batch run
-    records it.
-    """
-    KitError.display_lang = lang if lang in ("zh", "en") else "en"
+from kit.audit.measures import DEFAULT_AUTHORITY
+from kit.core.periods import filter_period
+from kit.core.errors import DataError, WorkspaceError, set_message_language
+from kit.core.i18n import t
+from kit.intake.load import Chain, load_chain
+from kit.run.params import ReportParams, validate_params
+from kit.core.charts import setup_fonts
+from kit.core.privacy import mask_frame
+from kit.workshop.standards import Standards, default_standards, store_calendars
+from kit.workshop.workspace import load_standards
 
 
 @dataclass(frozen=True)
@@ -102,7 +92,7 @@ def open_store_report(**raw: Any) -> StoreReport:
     Parameters
     ----------
     **raw
-        The notebook's parameters (see :class:`kit.params.ReportParams`).
+        The notebook's parameters (see :class:`kit.run.params.ReportParams`).
     """
     set_message_language(str(raw.get("lang", "en")))
     params = validate_params(ReportParams, **raw)
@@ -114,14 +104,8 @@ def open_store_report(**raw: Any) -> StoreReport:
     match = stores.loc[stores["store_id"] == params.store_id]
     if match.empty:
         known = ", ".join(stores["store_id"].head(20))
-        raise DataError(
-            f"门店 {params.store_id} 不在门店文件中",
-            f"store {params.store_id} is not in the stores file",
-            file=str(chain.stores.source),
-            column="store_id",
-            hint_zh=f"已知门店：{known}",
-            hint_en=f"known stores: {known}",
-        )
+        raise DataError.from_key("io.error.unknown_store", file=chain.stores.source, column="store_id",
+                                 store_id=params.store_id, known=known)
     complaints = filter_period(chain.complaints.data, params.period_start, params.period_end, store_id=params.store_id)
     window = dict(store_id=params.store_id, time_col="date")
     surveys = filter_period(chain.surveys.data, params.period_start, params.period_end, **window)
@@ -144,70 +128,9 @@ def _standards_for(params: ReportParams) -> tuple[Standards, str]:
         return default_standards(), t("text.default_standards", lang)
     folder = Path(params.workspace).expanduser()
     if not folder.is_dir():
-        raise WorkspaceError(
-            "找不到工作区文件夹", "the workspace folder does not exist", file=str(folder), column="workspace",
-            hint_zh="用 kit workspace new 名称 创建，或检查 workspace 参数",
-            hint_en="create it with `kit workspace new NAME`, or check the workspace parameter",
-        )
+        raise WorkspaceError.from_key("workspace.error.folder_missing", file=folder, column="workspace")
     if not (folder / "standards.yaml").exists():
         return default_standards(), t("text.no_workspace_standards", lang, workspace=folder.name)
     return load_standards(folder), t("text.workspace_standards", lang, workspace=folder.name)
 
 
-def table(
-    frame: pd.DataFrame,
-    lang: str,
-    *,
-    percent: Iterable[str] = (),
-    decimals: Mapping[str, int] | None = None,
-    codes: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """A display copy of ``frame``: code values and headers translated, numbers formatted.
-
-    Parameters
-    ----------
-    percent : columns shown as ``95.0 %``
-    decimals : ``{column: digits}`` for other numbers
-    codes : ``{column: label group}`` whose values are translated (e.g. ``{"tier": "tier"}``)
-    """
-    return format_values(frame, lang, percent=percent, decimals=decimals, codes=codes).rename(columns=columns(lang))
-
-
-def format_values(
-    frame: pd.DataFrame,
-    lang: str,
-    *,
-    percent: Iterable[str] = (),
-    decimals: Mapping[str, int] | None = None,
-    codes: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """A copy of ``frame`` with code values translated and numbers formatted; headers unchanged.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> format_values(pd.DataFrame({"share": [0.5, None], "n": [1234.5, 2]}), "en",
-    ...               percent=["share"], decimals={"n": 0}).values.tolist()
-    [['50.0%', '1,234'], ['—', '2']]
-    """
-    out = frame.copy()
-    for col, group in (codes or {}).items():
-        if col in out.columns:
-            out[col] = out[col].map(lambda v, g=group: label_of(g, v, lang))
-    for col in percent:
-        if col in out.columns:
-            out[col] = out[col].map(lambda v: "—" if pd.isna(v) else f"{v:.1%}")
-    for col, digits in (decimals or {}).items():
-        if col in out.columns:
-            out[col] = out[col].map(lambda v, d=digits: "—" if pd.isna(v) else f"{v:,.{d}f}")
-    return out
-
-
-def say(text: str) -> None:
-    """Show ``text`` as Markdown in a notebook (plain print elsewhere)."""
-    try:
-        from IPython.display import Markdown, display
-
-        display(Markdown(text))
-    except ImportError:  # pragma: no cover
-        print(text)

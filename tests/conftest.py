@@ -16,7 +16,7 @@ SAMPLE_DIR = ROOT / "data" / "sample"
 def pytest_sessionstart(session: pytest.Session) -> None:
     """nbval runs the notebooks with their default parameters, which read ``data/sample``."""
     if not (SAMPLE_DIR / "complaints.csv").exists():
-        from kit.sample import write_chain
+        from kit.intake.sample import write_chain
 
         write_chain(SAMPLE_DIR, stores=12, months=12, seed=7)
 
@@ -24,7 +24,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.fixture(scope="session")
 def small_chain_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three stores, three months: quick to load, enough to see differences."""
-    from kit.sample import write_chain
+    from kit.intake.sample import write_chain
 
     folder = tmp_path_factory.mktemp("chain")
     write_chain(folder, stores=3, months=3, seed=11)

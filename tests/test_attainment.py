@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit import audit
-from kit.attainment import attainment_breakdowns, attainment_table, monthly_attainment
-from kit.standards import default_standards
+from kit.audit import measures as audit
+from kit.audit.attainment import attainment_breakdowns, attainment_table, monthly_attainment
+from kit.workshop.standards import default_standards
 
 T = pd.Timestamp
 

@@ -1,9 +1,10 @@
 import pandas as pd
 import pytest
 
-from kit import audit
-from kit.errors import ParameterError
-from kit.standards import default_standards
+from kit.audit import measures as audit
+from kit.core.periods import filter_period
+from kit.core.errors import ParameterError
+from kit.workshop.standards import default_standards
 
 T = pd.Timestamp
 
@@ -68,7 +69,7 @@ def test_complaints_per_month_fills_empty_months():
 def test_filter_period_is_inclusive_of_both_days():
     frame = pd.DataFrame({"store_id": ["001", "001", "002", "001"],
                           "created_at": pd.to_datetime(["2025-12-31 23:59", "2026-01-01 00:00", "2026-01-15 00:00", "2026-01-31 23:59:59"], format="ISO8601")})
-    out = audit.filter_period(frame, "2026-01-01", "2026-01-31", store_id="001")
+    out = filter_period(frame, "2026-01-01", "2026-01-31", store_id="001")
     assert out.index.tolist() == [1, 3]
 
 
@@ -97,8 +98,8 @@ def _ts(values):
 
 
 def test_business_hours_clock_counts_only_opening_hours():
-    from kit.calendar import StoreCalendar
-    from kit.standards import SlaRule, Standards
+    from kit.workshop.calendar import StoreCalendar
+    from kit.workshop.standards import SlaRule, Standards
 
     standards = Standards(sla=[SlaRule(metric="first_response", target_minutes=120, clock="business")])
     log = pd.DataFrame({
@@ -193,7 +194,7 @@ def test_early_warning_lists_due_and_overdue_open_tickets_soonest_first():
 
 
 def test_measures_overview_on_the_sample(small_chain_dir):
-    from kit.io import load_chain
+    from kit.intake.load import load_chain
 
     chain = load_chain(small_chain_dir)
     c = chain.complaints.data

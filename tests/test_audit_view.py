@@ -1,9 +1,9 @@
 import pandas as pd
 
-from kit import audit
-from kit.attainment import attainment_breakdowns
-from kit.audit_view import breakdown_view, findings_view, overview_view, pareto_view, verdicts
-from kit.charts_audit import attainment_trend_chart
+from kit.audit import measures as audit
+from kit.audit.attainment import attainment_breakdowns
+from kit.audit.views import breakdown_view, findings_view, overview_view, pareto_view, verdicts
+from kit.audit.charts import attainment_trend_chart
 
 
 def test_verdicts_never_show_raw_booleans():

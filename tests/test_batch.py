@@ -3,8 +3,9 @@ from datetime import date
 
 import pytest
 
-from kit.batch import parse_period, plan_jobs, resolve_notebook, run_batch, select_stores
-from kit.errors import ParameterError, RunError
+from kit.run.jobs import parse_period, plan_jobs, resolve_notebook, select_stores
+from kit.run.batch import run_batch
+from kit.core.errors import ParameterError, RunError
 
 pytestmark = pytest.mark.slow
 PERIOD = (date(2026, 1, 1), date(2026, 3, 31))
@@ -104,7 +105,8 @@ def test_deliverables_hook_result_and_failure_are_kept_in_the_manifest(tmp_path,
     import types
     from pathlib import Path
 
-    from kit.batch import JobResult, _deliver
+    from kit.run.jobs import JobResult
+    from kit.run.batch import _deliver
 
     calls = {}
 
@@ -112,9 +114,9 @@ def test_deliverables_hook_result_and_failure_are_kept_in_the_manifest(tmp_path,
         calls.update(out_dir=out_dir, n=len(results), lang=lang, pdf=pdf, period=period)
         return {"kpis": "kpis.xlsx", "pdf": {"status": "skipped"}}
 
-    module = types.ModuleType("kit.deliverables")
+    module = types.ModuleType("kit.chain.deliverables")
     module.finish_run = finish_run
-    monkeypatch.setitem(sys.modules, "kit.deliverables", module)
+    monkeypatch.setitem(sys.modules, "kit.chain.deliverables", module)
     rows = [vars(JobResult("001", "03_complaint_audit", "ok", 1.0))]
     deliver = dict(data_dir=tmp_path, period=PERIOD, workspace="", pdf=False)
     assert _deliver(tmp_path, rows, "en", deliver) == {"kpis": "kpis.xlsx", "pdf": {"status": "skipped"}}

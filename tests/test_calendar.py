@@ -1,4 +1,4 @@
-"""Tests of kit.calendar: business-hours clocks, hand-computed answers.
+"""Tests of kit.workshop.calendar: business-hours clocks, hand-computed answers.
 
 Dates used (2026): 03-02 is a Monday, 03-06 a Friday; National Day block 10-01..10-07 (closed
 for an office), 09-20 (Sunday) and 10-10 (Saturday) are adjusted working days (调休).
@@ -12,18 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.calendar import (
-    StoreCalendar,
-    add_business_minutes,
-    business_minutes,
-    calendar_minutes,
-    calendars_from_stores,
-    china_official_days,
-    deadlines,
-    elapsed_minutes,
-    parse_hours,
-)
-from kit.errors import DataError, ParameterError
+from kit.workshop.calendar import StoreCalendar, add_business_minutes, business_minutes, calendar_minutes, calendars_from_stores, china_official_days, deadlines, elapsed_minutes, parse_hours
+from kit.core.errors import DataError, ParameterError
 
 T = pd.Timestamp
 

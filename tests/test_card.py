@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kit.card import standards_card_html, write_standards_card
-from kit.errors import ParameterError
-from kit.standards import OpeningHours, SlaRule, SmartStandard, default_service_standards
+from kit.workshop.card import standards_card_html, write_standards_card
+from kit.core.errors import ParameterError
+from kit.workshop.standards import OpeningHours, SlaRule, SmartStandard, default_service_standards
 
 
 class _Tags(HTMLParser):
@@ -86,7 +86,7 @@ def test_bad_lang():
 def test_card_output_for_notebooks_and_export(tmp_path):
     import json
 
-    from kit.card import CARD_MIME, StandardsCard, card_filename, export_cards
+    from kit.workshop.card import CARD_MIME, StandardsCard, card_filename, export_cards
 
     assert card_filename("zh") == "standards_card.zh.html" and card_filename("en", "002") == "standards_card.002.en.html"
     page = standards_card_html(_std(), "zh", store_id="001")

@@ -1,18 +1,18 @@
-"""kit.charts_loyalty: every chart draws in Chinese and English without warnings (no missing glyphs)."""
+"""kit.loyalty.charts: every chart draws in Chinese and English without warnings (no missing glyphs)."""
 
 import warnings
 
 import matplotlib.pyplot as plt
 import pytest
 
-from kit import charts_loyalty as charts
-from kit import drivers, loyalty, recovery, servqual, survey
-from kit import loyalty_report as lr
+from kit.loyalty import charts
+from kit.loyalty import drivers, retention as loyalty, recovery, servqual, survey
+from kit.loyalty import report as lr
 
 
 @pytest.fixture(scope="module")
 def chain(small_chain_dir):
-    from kit.io import load_chain
+    from kit.intake.load import load_chain
 
     return load_chain(small_chain_dir)
 

@@ -1,4 +1,4 @@
-"""Tests of kit.clv, validated against the published CDNOW results of Fader, Hardie & Lee (2005)."""
+"""Tests of kit.loyalty.clv, validated against the published CDNOW results of Fader, Hardie & Lee (2005)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,8 @@ import pytest
 from scipy.special import beta as beta_fn
 from scipy.special import gamma as gamma_fn
 
-from kit.clv import (
-    BgNbd,
-    GammaGamma,
-    _bgnbd_ll,
-    fit_bgnbd,
-    fit_gamma_gamma,
-    margin_multiple_clv,
-    model_clv,
-    rfm_summary,
-)
-from kit.errors import DataError, ParameterError
+from kit.loyalty.clv import BgNbd, GammaGamma, _bgnbd_ll, fit_bgnbd, fit_gamma_gamma, margin_multiple_clv, model_clv, frequency_recency_summary
+from kit.core.errors import DataError, ParameterError
 
 CDNOW = Path(__file__).parent / "fixtures" / "cdnow" / "cdnow_customers_summary_with_transactions.csv"
 PUBLISHED_BGNBD = BgNbd(r=0.243, alpha=4.414, a=0.793, b=2.426)
@@ -193,7 +184,7 @@ def test_rfm_summary_rebuilds_the_cdnow_summary(cdnow):
         }
     )
     # calibration = 39 weeks ending 1997-09-30; later purchases are ignored
-    s = rfm_summary(tx, observation_end="1997-09-30", time_unit="W").set_index("customer_id")
+    s = frequency_recency_summary(tx, observation_end="1997-09-30", time_unit="W").set_index("customer_id")
     ref = cdnow.set_index("ID").loc[1:6]
     assert s["frequency"].tolist() == ref["x"].tolist()
     assert s["recency"].round(2).tolist() == ref["t_x"].tolist()
@@ -213,29 +204,29 @@ def test_rfm_summary_hand_example_days_groups_and_same_day():
     )
     # chain-wide, days, end 2026-01-31: customer a buys on 01-01, 01-02, 01-05 (two receipts = one day), 01-11
     # -> frequency 3, recency 10, T 30, monetary = mean(99, 10, 30) = 46.33 ; b (02-01) is after the end
-    s = rfm_summary(tx, observation_end="2026-01-31", time_unit="D")
+    s = frequency_recency_summary(tx, observation_end="2026-01-31", time_unit="D")
     assert s["customer_id"].tolist() == ["a"]
     row = s.iloc[0]
     assert (row["frequency"], row["recency"], row["T"]) == (3, 10.0, 30.0)
     assert row["monetary"] == pytest.approx(139 / 3)
-    per_store = rfm_summary(tx, observation_end="2026-01-31", time_unit="D", by=("store_id",)).set_index(["store_id", "customer_id"])
+    per_store = frequency_recency_summary(tx, observation_end="2026-01-31", time_unit="D", by=("store_id",)).set_index(["store_id", "customer_id"])
     assert per_store.loc[("001", "a"), "frequency"] == 2 and per_store.loc[("001", "a"), "monetary"] == 20.0
     assert per_store.loc[("002", "a"), "frequency"] == 0 and np.isnan(per_store.loc[("002", "a"), "monetary"])
-    default_end = rfm_summary(tx)  # end = latest purchase (2026-02-01)
+    default_end = frequency_recency_summary(tx)  # end = latest purchase (2026-02-01)
     assert default_end.set_index("customer_id").loc["b", "T"] == 0.0
 
 
 def test_rfm_summary_bad_input():
     tx = pd.DataFrame({"customer_id": ["a", "b"], "date": ["2026-01-01", "01/02/2026x"], "amount": [1.0, 2.0]})
     with pytest.raises(DataError) as info:
-        rfm_summary(tx)
+        frequency_recency_summary(tx)
     assert info.value.where.column == "date"
     with pytest.raises(DataError):
-        rfm_summary(pd.DataFrame({"customer_id": ["a"], "date": ["2026-01-01"], "amount": ["x"]}))
+        frequency_recency_summary(pd.DataFrame({"customer_id": ["a"], "date": ["2026-01-01"], "amount": ["x"]}))
     with pytest.raises(ParameterError):
-        rfm_summary(tx.iloc[:1], time_unit="M")
+        frequency_recency_summary(tx.iloc[:1], time_unit="M")
     with pytest.raises(ParameterError):
-        rfm_summary(tx.iloc[:1], observation_end="not a date")
+        frequency_recency_summary(tx.iloc[:1], observation_end="not a date")
 
 
 # ------------------------------------------------------------------------- combined value
@@ -252,10 +243,10 @@ def test_model_clv_by_hand(cdnow):
 
 
 def test_sample_chain_end_to_end():
-    from kit.sample import generate_chain
+    from kit.intake.sample import generate_chain
 
     tx = generate_chain(stores=2, months=6, seed=3)["transactions"]
-    s = rfm_summary(tx, observation_end="2026-06-30")
+    s = frequency_recency_summary(tx, observation_end="2026-06-30")
     m = fit_bgnbd(s)
     g = fit_gamma_gamma(s)
     assert m.converged and g.converged

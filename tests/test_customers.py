@@ -7,22 +7,9 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from kit.customers import (
-    SEGMENTS,
-    CustomerType,
-    CustomerTypes,
-    KeyNeed,
-    add_customer_type,
-    attach_kano,
-    default_customer_types,
-    must_be_needs,
-    remove_customer_type,
-    rfm_scores,
-    rfm_segment,
-    rfm_summary,
-    segment_to_customer_type,
-)
-from kit.errors import DataError, ParameterError
+from kit.workshop.rfm import SEGMENTS, rfm_scores, rfm_segment, rfm_summary, segment_to_customer_type
+from kit.workshop.customer_types import CustomerType, CustomerTypes, KeyNeed, add_customer_type, attach_kano, default_customer_types, must_be_needs, remove_customer_type
+from kit.core.errors import DataError, ParameterError
 
 
 def test_seed_taxonomy():
@@ -154,7 +141,7 @@ def test_segment_rules_cover_every_score():
 
 
 def test_summary_and_adoption_as_customer_type():
-    from kit.sample import generate_chain
+    from kit.intake.sample import generate_chain
 
     tx = generate_chain(stores=2, months=6, seed=5)["transactions"]
     scores = rfm_scores(tx)

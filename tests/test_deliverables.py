@@ -1,4 +1,4 @@
-"""kit.deliverables: the KPI workbook read back, finish_run with and without a Chromium, the index."""
+"""kit.chain.deliverables: the KPI workbook read back, finish_run with and without a Chromium, the index."""
 
 import json
 import shutil
@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-import kit.deliverables as deliverables
-from kit.deliverables import finish_run
-from kit.pdf import find_chromium
-from kit.report import export_html
+import kit.chain.deliverables as deliverables
+from kit.chain.deliverables import finish_run
+from kit.run.pdf import find_chromium
+from kit.run.html import export_html
 
 PERIOD = (date(2026, 2, 1), date(2026, 3, 31))
 

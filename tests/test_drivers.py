@@ -1,4 +1,4 @@
-"""kit.drivers: Shapley (LMG) and Johnson's relative weights against known answers."""
+"""kit.loyalty.drivers: Shapley (LMG) and Johnson's relative weights against known answers."""
 
 from itertools import combinations
 
@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.drivers import (DriverResult, complaint_driver_frame, describe_drivers, key_drivers, relative_weights,
-                         servqual_driver_frame, shapley_r2)
-from kit.errors import DataError, ParameterError
+from kit.loyalty.drivers import DriverResult, complaint_driver_frame, describe_drivers, key_drivers, relative_weights, servqual_driver_frame, shapley_r2
+from kit.core.errors import DataError, ParameterError
 
 
 def _r2(X, y):

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kit.batch import plan_jobs, run_batch
-from kit.executors import notebook_imports
+from kit.run.jobs import plan_jobs
+from kit.run.batch import run_batch
+from kit.run.kernels import notebook_imports
 
 pytestmark = pytest.mark.slow
 FAULTS = Path(__file__).parent / "fixtures" / "notebooks" / "faults.ipynb"

@@ -6,7 +6,7 @@ import stat
 import pandas as pd
 import pytest
 
-from kit import files
+from kit.core import files
 
 
 def test_write_text_round_trip_keeps_chinese(tmp_path):

@@ -4,8 +4,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.findings import REMEDIES, REMEDY_OF, audit_findings, describe_findings, remedy_link
-from kit.standards import default_standards
+from kit.audit.findings import REMEDIES, REMEDY_OF, audit_findings, describe_findings, remedy_link
+from kit.workshop.standards import default_standards
 
 ROOT = Path(__file__).resolve().parent.parent
 T = pd.Timestamp

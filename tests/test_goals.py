@@ -1,12 +1,12 @@
-"""kit.goals: the nine goals, their indicators, targets from goals.yaml, and the scorecard."""
+"""kit.workshop.goals: the nine goals, their indicators, targets from goals.yaml, and the scorecard."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from kit.errors import ParameterError, WorkspaceError
-from kit.goals import (GOAL_IDS, INDICATORS, QualityGoals, default_targets, describe_scorecard, goals_note, load_goals,
-                       measure_indicators, save_goals, scorecard, scorecard_table)
+from kit.core.errors import ParameterError, WorkspaceError
+from kit.workshop.goals import GOAL_IDS, INDICATORS, QualityGoals, default_targets, goals_note, load_goals, save_goals
+from kit.chain.goals_scorecard import describe_scorecard, measure_indicators, scorecard, scorecard_table
 
 
 def _complaints():

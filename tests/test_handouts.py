@@ -3,8 +3,8 @@
 import json
 import re
 
-from kit import handouts
-from kit.findings import remedy_link
+from kit.chain import handouts
+from kit.audit.findings import remedy_link
 
 
 def test_playbook_pages_keep_anchors_and_link_to_each_other_as_html(tmp_path):
@@ -46,7 +46,7 @@ def test_report_links_point_to_rendered_chapter_and_resolve(tmp_path):
 
 
 def test_card_of_notebook_02_is_exported_next_to_it(tmp_path):
-    from kit.card import CARD_MIME
+    from kit.workshop.card import CARD_MIME
 
     nb = {"cells": [{"cell_type": "code", "source": "", "outputs": [
         {"output_type": "display_data", "data": {CARD_MIME: "<html>卡片</html>", "text/plain": "card"},

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from kit.errors import ParameterError
-from kit.i18n import check_lang, code_for, columns, label_of, labels, t
+from kit.core.errors import ParameterError
+from kit.core.i18n import check_lang, code_for, columns, label_of, labels, t
 
 
 def test_templates_and_labels_in_both_languages():
@@ -13,7 +13,7 @@ def test_templates_and_labels_in_both_languages():
 
 
 def test_every_label_has_both_languages():
-    from kit.i18n import _catalog
+    from kit.core.i18n import _catalog
 
     def walk(node, path):
         if isinstance(node, dict) and ("zh" in node or "en" in node):

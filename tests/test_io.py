@@ -12,9 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.errors import DataError
-from kit.io import LoadResult, detect_encoding, load_chain, load_table, read_mapping
-from kit.sample import write_chain
+from kit.core.errors import DataError
+from kit.intake.load import LoadResult, load_chain, load_table
+from kit.intake.readers import detect_encoding
+from kit.intake.mapping import read_mapping
+from kit.intake.sample import write_chain
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "intake"
 STORES = FIX / "stores.csv"
@@ -455,7 +457,7 @@ def test_load_chain_reads_a_folder_per_kind(tmp_path):
 
 
 def test_load_chain_uses_mapping_yaml_in_data_folder_and_reports_it(tmp_path):
-    from kit.sample import write_chain
+    from kit.intake.sample import write_chain
 
     write_chain(tmp_path, stores=1, months=1, seed=3)
     path = tmp_path / "complaints.csv"

@@ -9,20 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.errors import DataError, ParameterError
-from kit.kano import (
-    CATEGORIES,
-    EVALUATION_TABLE,
-    better_worse_points,
-    classify,
-    describe_feature,
-    kano_analysis,
-    kano_counts,
-    kano_counts_long,
-    kano_evaluate,
-    kano_scatter,
-    kano_table,
-)
+from kit.core.errors import DataError, ParameterError
+from kit.workshop.kano import CATEGORIES, EVALUATION_TABLE, better_worse_points, classify, describe_feature, kano_analysis, kano_counts, kano_counts_long, kano_evaluate, kano_scatter, kano_table
 
 matplotlib.use("Agg")
 
@@ -225,7 +213,7 @@ def test_counts_errors():
 
 
 def test_sample_survey_recovers_the_generating_categories():
-    from kit.sample import KANO_FEATURES, generate_chain
+    from kit.intake.sample import KANO_FEATURES, generate_chain
 
     surveys = generate_chain(stores=2, months=6, seed=11)["surveys"]
     result = kano_analysis(surveys)
@@ -266,7 +254,7 @@ def test_table_and_description():
 def test_label_offsets_separate_nearby_features_and_leave_lone_ones():
     import numpy as np
 
-    from kit.kano import label_offsets
+    from kit.workshop.kano import label_offsets
 
     x = np.array([0.30, 0.32, 0.32, 0.80, 0.10])
     y = np.array([0.60, 0.62, 0.58, 0.20, 0.90])

@@ -1,4 +1,4 @@
-"""kit.kpis: every KPI for every store at once, checked against answers worked out by hand."""
+"""kit.chain.kpis: every KPI for every store at once, checked against answers worked out by hand."""
 
 from datetime import date
 
@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.goals import QualityGoals
-from kit.kpis import CHAIN, KPIS, LONG_COLUMNS, kpi_targets, kpi_wide, previous_period, store_kpis, targets_for
+from kit.workshop.goals import QualityGoals
+from kit.chain.kpis import CHAIN, KPIS, LONG_COLUMNS, kpi_targets, kpi_wide, store_kpis, targets_for
+from kit.core.periods import previous_period
 
 T = pd.Timestamp
 JAN = (date(2026, 1, 1), date(2026, 1, 31))

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.errors import DataError, ParameterError
-from kit.loyalty import churn_rate, churn_status, cohort_matrix, cohort_retention, repeat_purchase_rate
+from kit.core.errors import DataError, ParameterError
+from kit.loyalty.retention import churn_rate, churn_status, cohort_matrix, cohort_retention, repeat_purchase_rate
 
 # a: 001 on Jan 5, Jan 20, Mar 2        b: 001 twice on Jan 15 (two receipts, one day)
 # c: 002 on Feb 10, Feb 11, Apr 30      d: 001 on Feb 28, 002 on Mar 1
@@ -109,7 +109,7 @@ def test_bad_input():
 
 
 def test_sample_chain():
-    from kit.sample import generate_chain
+    from kit.intake.sample import generate_chain
 
     tx = generate_chain(stores=3, months=6, seed=4)["transactions"]
     ret = cohort_retention(tx, by=("store_id",))

@@ -1,8 +1,9 @@
 import pandas as pd
 import pytest
 
-from kit.errors import DataError, ParameterError
-from kit.notebook import open_store_report, table
+from kit.core.errors import DataError, ParameterError
+from kit.notebook import open_store_report
+from kit.core.display import table
 
 
 def test_open_store_report_filters_and_masks(small_chain_dir):
@@ -42,8 +43,8 @@ def test_table_translates_headers_codes_and_formats():
 
 
 def test_workspace_standards_are_used_and_a_missing_workspace_is_an_error(small_chain_dir, tmp_path):
-    from kit.errors import WorkspaceError
-    from kit.workspace import create_workspace
+    from kit.core.errors import WorkspaceError
+    from kit.workshop.workspace import create_workspace
 
     ws = create_workspace(tmp_path, "acme")
     ctx = open_store_report(store_id="001", period_start="2026-01-01", period_end="2026-01-31",

@@ -7,18 +7,18 @@ import pandas as pd
 import papermill
 import pytest
 
-from kit.batch import KERNEL_NAME
-from kit.errors import ParameterError
-from kit.params import ChainParams, validate_params
-from kit.privacy import find_pii
-from kit.report import export_html, external_refs
+from kit.run.kernels import KERNEL_NAME
+from kit.core.errors import ParameterError
+from kit.run.params import ChainParams, validate_params
+from kit.core.privacy import find_pii
+from kit.run.html import export_html, external_refs
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "00_chain_overview.ipynb"
 
 
 @pytest.fixture(scope="module")
 def chain_dir(tmp_path_factory):
-    from kit.sample import write_chain
+    from kit.intake.sample import write_chain
 
     folder = tmp_path_factory.mktemp("chain00")
     write_chain(folder, stores=3, months=3, seed=1)

@@ -7,8 +7,8 @@ import pandas as pd
 import papermill
 import pytest
 
-from kit.batch import KERNEL_NAME
-from kit.privacy import find_pii
+from kit.run.kernels import KERNEL_NAME
+from kit.core.privacy import find_pii
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "04_satisfaction_loyalty.ipynb"
 
@@ -16,7 +16,7 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "04_satisfacti
 @pytest.fixture(scope="module")
 def six_month_chain_dir(tmp_path_factory):
     """Five stores (so that 005, a "poor" store, exists), six months (cohorts, quarters, recovery windows)."""
-    from kit.sample import write_chain
+    from kit.intake.sample import write_chain
 
     folder = tmp_path_factory.mktemp("chain6")
     write_chain(folder, stores=5, months=6, seed=11)
@@ -65,12 +65,12 @@ def test_notebook04_runs_for_a_store(store_id, lang, six_month_chain_dir, tmp_pa
 def test_playbook_anchors_exist_in_both_languages():
     import re
 
-    from kit.servqual import DIMENSIONS
+    from kit.loyalty.servqual import DIMENSIONS
 
     root = Path(__file__).resolve().parent.parent
     used = {"reading-scores", "loyalty-conversation", "clv", "service-recovery", "key-drivers", "scorecard"}
     used |= {f"remedy-{d}" for d in DIMENSIONS}
-    code = "".join((root / "kit" / name).read_text(encoding="utf-8") for name in ("loyalty_report.py",))
+    code = "".join((root / "kit" / "loyalty" / name).read_text(encoding="utf-8") for name in ("report.py",))
     code += NOTEBOOK.read_text(encoding="utf-8")
     assert {a for a in re.findall(r'playbook_link\(\\?"([a-z-]+)\\?"', code)} <= used
     for lang in ("zh", "en"):

@@ -8,8 +8,8 @@ import pandas as pd
 import papermill
 import pytest
 
-from kit.batch import KERNEL_NAME
-from kit.privacy import find_pii
+from kit.run.kernels import KERNEL_NAME
+from kit.core.privacy import find_pii
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

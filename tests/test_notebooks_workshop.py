@@ -11,11 +11,11 @@ import nbformat
 import papermill
 import pytest
 
-from kit.batch import KERNEL_NAME
-from kit.card import CARD_MIME, export_cards
+from kit.run.kernels import KERNEL_NAME
+from kit.workshop.card import CARD_MIME, export_cards
 from kit.cli import main as kit_main
-from kit.widgets import CustomerTypesForm, StandardsForm
-from kit.workspace import open_workspace
+from kit.workshop.widgets import CustomerTypesForm, StandardsForm
+from kit.workshop.workspace import open_workspace
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 

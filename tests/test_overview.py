@@ -1,4 +1,4 @@
-"""kit.overview: league table, gap matrix, movers, attainment per standard, the heat map in Chinese."""
+"""kit.chain.overview: league table, gap matrix, movers, attainment per standard, the heat map in Chinese."""
 
 import warnings
 
@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.kpis import CHAIN
-from kit.overview import (attainment_display, describe_movers, describe_overview, gap_matrix, heatmap_chart, league_display,
-                          league_table, movers, standard_attainment)
+from kit.chain.kpis import CHAIN
+from kit.chain.overview import attainment_display, describe_movers, describe_overview, gap_matrix, heatmap_chart, league_display, league_table, movers, standard_attainment
 
 
 def _long():

@@ -1,7 +1,7 @@
 import pytest
 
-from kit.errors import ParameterError
-from kit.params import validate_params
+from kit.core.errors import ParameterError
+from kit.run.params import validate_params
 
 GOOD = dict(store_id="001", period_start="2026-01-01", period_end="2026-12-31", data_dir=".", lang="zh")
 
@@ -32,8 +32,8 @@ def test_bad_parameters_name_the_parameter(change, column, words):
 
 
 def test_each_notebook_scope_validates_with_its_model():
-    from kit.errors import ParameterError
-    from kit.params import ChainParams, WorkshopParams, notebook_scope, params_model, validate_params
+    from kit.core.errors import ParameterError
+    from kit.run.params import ChainParams, WorkshopParams, notebook_scope, params_model, validate_params
 
     assert [notebook_scope(s) for s in ("00_chain_overview", "01_customer_types", "03_complaint_audit")] == \
         ["chain", "workshop", "store"]

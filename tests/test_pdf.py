@@ -1,9 +1,9 @@
-"""kit.pdf: finding a browser (never downloading one)."""
+"""kit.run.pdf: finding a browser (never downloading one)."""
 
 import os
 import stat
 
-from kit.pdf import find_chromium
+from kit.run.pdf import find_chromium
 
 
 def test_env_variable_wins(tmp_path, monkeypatch):
@@ -22,7 +22,7 @@ def test_nothing_found_is_none(monkeypatch, tmp_path):
 
 
 def test_pdf_is_current_only_when_written_after_its_html(tmp_path):
-    from kit.pdf import pdf_is_current
+    from kit.run.pdf import pdf_is_current
 
     html, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
     html.write_text("<p>x</p>")

@@ -3,8 +3,10 @@ import warnings
 import pandas as pd
 import pytest
 
-from kit import audit, plots
-from kit.standards import default_standards
+from kit.audit import charts as plots
+from kit.audit import measures as audit
+from kit.core.charts import setup_fonts
+from kit.workshop.standards import default_standards
 
 
 def _status():
@@ -18,7 +20,7 @@ def _status():
 
 
 def test_cjk_font_is_registered():
-    assert plots.setup_fonts() == "Noto Sans SC"
+    assert setup_fonts() == "Noto Sans SC"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from kit.privacy import find_pii, mask_email, mask_frame, mask_id_number, mask_name, mask_phone
+from kit.core.privacy import find_pii, mask_email, mask_frame, mask_id_number, mask_name, mask_phone
 
 
 def test_masks():

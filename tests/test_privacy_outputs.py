@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.batch import plan_jobs, run_batch
-from kit.privacy import find_pii
-from kit.sample import write_chain
+from kit.run.jobs import plan_jobs
+from kit.run.batch import run_batch
+from kit.core.privacy import find_pii
+from kit.intake.sample import write_chain
 
 SCANNED = {".ipynb", ".html", ".csv", ".xlsx", ".json", ".md", ".txt"}
 PERIOD = (date(2026, 1, 1), date(2026, 2, 28))

@@ -1,12 +1,11 @@
-"""kit.recovery: groups, matched reference dates, repurchase windows, intervals and tests."""
+"""kit.loyalty.recovery: groups, matched reference dates, repurchase windows, intervals and tests."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from kit.errors import DataError, ParameterError
-from kit.recovery import (GROUPS, claim_check, compare_groups, describe_recovery, newcombe_interval, recovery_customers,
-                          recovery_summary, wilson_interval)
+from kit.core.errors import DataError, ParameterError
+from kit.loyalty.recovery import GROUPS, claim_check, compare_groups, describe_recovery, newcombe_interval, recovery_customers, recovery_summary, wilson_interval
 
 
 def _ts(*values):
@@ -98,7 +97,7 @@ def test_matched_reference_dates_follow_complaint_days():
 
 
 def test_repurchase_matches_a_brute_force_count(small_chain_dir):
-    from kit.io import load_chain
+    from kit.intake.load import load_chain
 
     chain = load_chain(small_chain_dir)
     comp, tx = chain.complaints.data, chain.transactions.data
@@ -113,8 +112,8 @@ def test_repurchase_matches_a_brute_force_count(small_chain_dir):
 
 @pytest.fixture(scope="module")
 def six_month_chain(tmp_path_factory):
-    from kit.io import load_chain
-    from kit.sample import write_chain
+    from kit.intake.load import load_chain
+    from kit.intake.sample import write_chain
 
     folder = tmp_path_factory.mktemp("chain6")
     write_chain(folder, stores=3, months=6, seed=11)
@@ -122,7 +121,7 @@ def six_month_chain(tmp_path_factory):
 
 
 def test_sample_chain_shows_the_recovery_effect(six_month_chain):
-    """In the synthetic chain, customers whose complaint went badly (> 72 h) often leave (see kit.sample)."""
+    """In the synthetic chain, customers whose complaint went badly (> 72 h) often leave (see kit.intake.sample)."""
     chain = six_month_chain
     people = recovery_customers(chain.complaints.data, chain.transactions.data, start="2026-01-01", end="2026-03-31",
                                 window_days=60, golden_hours=72)

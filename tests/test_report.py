@@ -1,7 +1,7 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from kit.report import export_html, index_html
+from kit.run.html import export_html, index_html
 
 
 def test_export_html_hides_code_and_keeps_outputs(tmp_path):
@@ -27,7 +27,7 @@ def test_index_marks_failures_with_cell_and_message():
 
 
 def test_export_html_is_fully_offline_and_prints_on_a4(tmp_path):
-    from kit.report import external_refs
+    from kit.run.html import external_refs
 
     nb = new_notebook(cells=[new_code_cell("import x", outputs=[new_output(
         "display_data", data={"text/html": '<link rel="stylesheet" href="https://cdn.example/x.css">'
@@ -60,7 +60,7 @@ def test_index_lists_chain_overview_first_with_pdf_and_workbook():
 
 
 def test_export_html_reuses_one_exporter_per_language_with_identical_pages(tmp_path):
-    import kit.report as report
+    import kit.run.html as report
     from nbconvert import HTMLExporter
 
     nb = new_notebook(cells=[new_code_cell("x = 1", outputs=[new_output("stream", name="stdout", text="页 one")])])

@@ -2,7 +2,7 @@ import hashlib
 
 import pandas as pd
 
-from kit.sample import generate_chain, write_chain
+from kit.intake.sample import generate_chain, write_chain
 
 
 def _digest(folder):
@@ -66,8 +66,8 @@ def test_surveys_and_transactions_ranges():
 
 
 def test_stores_differ_in_first_response_performance():
-    from kit.audit import first_response_status, sla_attainment
-    from kit.standards import default_standards
+    from kit.audit.measures import first_response_status, sla_attainment
+    from kit.workshop.standards import default_standards
 
     c = generate_chain(stores=6, months=12, seed=7)["complaints"]
     for col in ("created_at", "first_response_at"):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.errors import ParameterError
-from kit.sample import generate_chain
-from kit.schemas import KINDS, alias_index, check_frame, code_table, describe, get_spec, norm_value, resolve_headers
+from kit.core.errors import ParameterError
+from kit.intake.sample import generate_chain
+from kit.intake.schemas import KINDS, alias_index, check_frame, code_table, describe, get_spec, norm_value, resolve_headers
 
 
 @pytest.mark.parametrize("kind", KINDS)

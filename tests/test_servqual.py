@@ -1,4 +1,4 @@
-"""Tests of kit.servqual with a small hand-computed example (Parasuraman, Zeithaml & Berry 1988/1991)."""
+"""Tests of kit.loyalty.servqual with a small hand-computed example (Parasuraman, Zeithaml & Berry 1988/1991)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.errors import DataError, ParameterError
-from kit.servqual import DIMENSION_ITEMS, DIMENSIONS, respondent_gaps, servqual_gaps
+from kit.core.errors import DataError, ParameterError
+from kit.loyalty.servqual import DIMENSION_ITEMS, DIMENSIONS, respondent_gaps, servqual_gaps
 
 IMP = [f"importance_{d}" for d in DIMENSIONS]
 
@@ -125,7 +125,7 @@ def test_bad_input(hand):
 
 
 def test_sample_chain():
-    from kit.sample import generate_chain
+    from kit.intake.sample import generate_chain
 
     surveys = generate_chain(stores=3, months=2, seed=2)["surveys"]
     res = servqual_gaps(surveys, by=("store_id",))

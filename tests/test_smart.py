@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kit.errors import ParameterError
-from kit.smart import format_target, smart_display, smart_verdict, smart_verdicts
-from kit.standards import SmartStandard, default_service_standards
+from kit.core.errors import ParameterError
+from kit.workshop.smart import format_target, smart_display, smart_verdict, smart_verdicts
+from kit.workshop.standards import SmartStandard, default_service_standards
 
 
 def _std(**kw):

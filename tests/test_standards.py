@@ -8,24 +8,8 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from kit.errors import ParameterError
-from kit.standards import (
-    GROUPS,
-    AuthorityLimit,
-    CalendarSettings,
-    FollowUp,
-    Holiday,
-    OpeningHours,
-    ServiceStandards,
-    SlaRule,
-    SmartStandard,
-    Standards,
-    assign_targets,
-    default_service_standards,
-    default_standards,
-    required_approver,
-    rules_table,
-)
+from kit.core.errors import ParameterError
+from kit.workshop.standards import GROUPS, AuthorityLimit, CalendarSettings, FollowUp, Holiday, OpeningHours, ServiceStandards, SlaRule, SmartStandard, Standards, assign_targets, default_service_standards, default_standards, required_approver, rules_table
 
 
 def test_original_defaults_unchanged():

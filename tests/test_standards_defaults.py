@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from kit.errors import ParameterError
-from kit.standards import SlaRule, Standards, assign_targets, default_standards
+from kit.core.errors import ParameterError
+from kit.workshop.standards import SlaRule, Standards, assign_targets, default_standards
 
 
 def test_seed_defaults_choose_the_most_specific_rule():

@@ -1,4 +1,4 @@
-"""Tests of kit.survey: NPS, CSAT, CES, their intervals and comparisons (known answers by hand)."""
+"""Tests of kit.loyalty.survey: NPS, CSAT, CES, their intervals and comparisons (known answers by hand)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from kit.errors import DataError, ParameterError
-from kit.survey import ces_table, compare, compare_to_rest, csat_table, nps_table
+from kit.core.errors import DataError, ParameterError
+from kit.loyalty.survey import ces_table, compare, compare_to_rest, csat_table, nps_table
 
 Z95 = 1.959963984540054
 
@@ -270,7 +270,7 @@ def test_compare_to_rest_equals_explicit_comparison():
 
 
 def test_sample_chain_runs_fast_and_sane():
-    from kit.sample import generate_chain
+    from kit.intake.sample import generate_chain
 
     surveys = generate_chain(stores=3, months=2, seed=1)["surveys"]
     surveys["month"] = surveys["date"].str[:7]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.timeparse import parse_datetimes
+from kit.intake.timeparse import parse_datetimes
 
 
 def test_five_formats_and_serial_give_the_same_moment():

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.sample import write_chain
-from kit.validate import add_parser, validate_command
+from kit.intake.sample import write_chain
+from kit.intake.validate import add_parser, validate_command
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "intake"
 

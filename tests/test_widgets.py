@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
-from kit.widgets import CustomerTypesForm, StandardsForm, needs_to_text, text_to_needs
-from kit.workspace import create_workspace, load_customer_types, load_standards
-from kit.workshop import WorkshopParams
-from kit.errors import ParameterError
-from kit.params import validate_params
+from kit.workshop.widgets import CustomerTypesForm, StandardsForm, needs_to_text, text_to_needs
+from kit.workshop.workspace import create_workspace, load_customer_types, load_standards
+from kit.workshop.session import WorkshopParams
+from kit.core.errors import ParameterError
+from kit.run.params import validate_params
 
 
 @pytest.fixture

@@ -8,19 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.card import CARD_MIME
-from kit.params import WorkshopParams, validate_params
-from kit.standards import default_service_standards
-from kit.workshop import (
-    DEFAULT_WORKSPACE,
-    attainment_table,
-    open_workshop,
-    project_root,
-    resolve_workspace,
-    sla_table,
-    write_card,
-)
-from kit.workspace import create_workspace
+from kit.workshop.card import CARD_MIME
+from kit.run.params import WorkshopParams, validate_params
+from kit.workshop.standards import default_service_standards
+from kit.workshop.session import DEFAULT_WORKSPACE, open_workshop, project_root, resolve_workspace, sla_table, write_card
+from kit.audit.history import measured_attainment_table
+from kit.workshop.workspace import create_workspace
 
 
 def test_tables_speak_the_language():
@@ -30,7 +23,7 @@ def test_tables_speak_the_language():
     assert zh.iloc[0].tolist()[:3] == ["首次响应", "全部", "紧急投诉"]
     measured = pd.DataFrame({"id": ["urgent_30min"], "metric": ["first_response"], "scope": ["* × urgent"],
                              "met": [62], "breached": [38], "attainment": [0.62]})
-    en = attainment_table(measured, std, "en")
+    en = measured_attainment_table(measured, std, "en")
     assert en.iloc[0].tolist() == ["First response to urgent complaints within 30 minutes", "first response", 62, 38, "62.0%"]
 
 

@@ -8,24 +8,13 @@ from datetime import date
 import pytest
 import yaml
 
-import kit.files
-from kit.customers import CustomerTypes, default_customer_types, segment_to_customer_type, add_customer_type
-from kit.errors import WorkspaceError
-from kit.standards import OpeningHours, ServiceStandards, default_service_standards
-from kit.workspace import (
-    CUSTOMER_TYPES_FILE,
-    GOALS_FILE,
-    STANDARDS_FILE,
-    create_workspace,
-    history,
-    load_customer_types,
-    load_standards,
-    open_workspace,
-    restore_previous,
-    save_customer_types,
-    save_standards,
-    save_yaml_model,
-)
+import kit.core.files
+from kit.workshop.customer_types import CustomerTypes, default_customer_types, add_customer_type
+from kit.workshop.rfm import segment_to_customer_type
+from kit.core.errors import WorkspaceError
+from kit.workshop.standards import OpeningHours, ServiceStandards, default_service_standards
+from kit.workshop.workspace import CUSTOMER_TYPES_FILE, GOALS_FILE, STANDARDS_FILE, create_workspace, load_customer_types, load_standards, open_workspace, save_customer_types, save_standards
+from kit.core.store import history, restore_previous, save_yaml_model
 
 
 @pytest.fixture
@@ -52,7 +41,7 @@ def test_create_and_open(tmp_path, ws):
 
 
 def test_new_workspace_holds_the_nine_goals(ws):
-    from kit.goals import INDICATORS, default_goals, load_goals, save_goals
+    from kit.workshop.goals import INDICATORS, default_goals, load_goals, save_goals
 
     text = ws.goals_path.read_text(encoding="utf-8")
     assert text.startswith("#") and "\\u" not in text
@@ -131,14 +120,14 @@ def test_restore_previous(ws):
 def test_interrupted_replace_leaves_previous_file_intact(ws, monkeypatch):
     before = ws.customer_types_path.read_bytes()
 
-    real_replace = kit.files.os.replace
+    real_replace = kit.core.files.os.replace
 
     def crash(src, dst):  # the history copy goes through; the move over the real file fails
         if os.fspath(dst) == os.fspath(ws.customer_types_path):
             raise OSError("power cut")
         real_replace(src, dst)
 
-    monkeypatch.setattr(kit.files.os, "replace", crash)
+    monkeypatch.setattr(kit.core.files.os, "replace", crash)
     with pytest.raises(WorkspaceError) as info:
         save_customer_types(ws, CustomerTypes(types=[]))
     assert "unchanged" in info.value.message("en")
@@ -151,7 +140,7 @@ def test_interrupted_replace_leaves_previous_file_intact(ws, monkeypatch):
 
 def test_interrupted_write_midway_leaves_previous_file_intact(ws, monkeypatch):
     before = ws.standards_path.read_bytes()
-    real_fdopen = kit.files.os.fdopen
+    real_fdopen = kit.core.files.os.fdopen
 
     class HalfWriter:
         def __init__(self, fh):
@@ -175,7 +164,7 @@ def test_interrupted_write_midway_leaves_previous_file_intact(ws, monkeypatch):
         fh = real_fdopen(fd, mode)
         return HalfWriter(fh) if len(calls) == 2 else fh
 
-    monkeypatch.setattr(kit.files.os, "fdopen", fdopen)
+    monkeypatch.setattr(kit.core.files.os, "fdopen", fdopen)
     with pytest.raises(KeyboardInterrupt):
         save_standards(ws, default_service_standards())
     monkeypatch.undo()

@@ -1,0 +1,91 @@
+"""Display copies of the complaint-audit tables for a report: codes, verdicts and headers in zh or en.
+
+Nothing here computes a measure; it only turns the tables of :mod:`kit.audit`,
+:mod:`kit.audit.attainment` and :mod:`kit.audit.findings` into what a store manager reads -- translated
+codes, percentages, "✓ meets" instead of a raw ``True`` (no boolean ever reaches a report).
+
+Examples
+--------
+>>> import pandas as pd
+>>> overview = pd.DataFrame({"measure": ["fcr", "resolution_satisfaction"], "value": [0.8, 0.9],
+...                          "target": [float("nan"), 0.95], "n": [10, 20],
+...                          "meets": pd.array([None, False], dtype="boolean")})
+>>> overview_view(overview, "en")["verdict"].tolist()
+['— (no target)', '✗ short']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kit.core.i18n import code_for, label_of, labels, t
+from kit.core.display import table
+
+__all__ = ["breakdown_view", "findings_view", "overview_view", "pareto_view", "verdicts"]
+
+#: Label group of each breakdown dimension (store and month are shown as they are).
+_CODE_GROUPS = {"tier": "tier", "channel": "channel", "category": "category"}
+
+
+def verdicts(meets: pd.Series) -> pd.Series:
+    """``True`` / ``False`` / missing -> ``"met"`` / ``"short"`` / ``"no_target"`` (codes)."""
+    flags = meets.astype("boolean")
+    out = np.where(flags.isna(), "no_target", np.where(flags.fillna(False), "met", "short"))
+    return pd.Series(out, index=meets.index, dtype="string")
+
+
+def _headers(lang: str) -> dict[str, str]:
+    return labels("audit.column", lang)
+
+
+def overview_view(overview: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The measures overview (:func:`kit.audit.measures.measures_overview`) with a translated verdict column."""
+    shown = overview.drop(columns=["meets"]).assign(verdict=verdicts(overview["meets"]).to_numpy())
+    shown["verdict"] = shown["verdict"].map(lambda v: label_of("audit.verdict", v, lang))
+    return table(shown, lang, percent=["value", "target"], codes={"measure": "measure"}).rename(columns=_headers(lang))
+
+
+def _group_labels(groups: pd.Series, dimension: str, lang: str) -> pd.Series:
+    group = _CODE_GROUPS.get(dimension)
+    if group is None:
+        return groups.astype(str)
+    codes = code_for(group, groups.astype(str))  # Chinese or English names -> codes
+    return codes.map(lambda c: label_of(group, c, lang))
+
+
+def breakdown_view(breakdown: pd.DataFrame, lang: str, *, metric: str = "first_response", dimension: str = "tier",
+                   trend: bool = True) -> pd.DataFrame:
+    """One dimension of :func:`kit.audit.attainment.attainment_breakdowns` as a report table.
+
+    Columns: the group, met, breached, open and not yet due, attainment, required, gap (points),
+    short of target (tickets) and -- unless ``trend=False`` or the dimension is the month -- the
+    last 3 months, the 3 before, the change and the trend.
+    """
+    rows = breakdown.loc[(breakdown["metric"] == metric) & (breakdown["dimension"] == dimension)].copy()
+    rows["group"] = _group_labels(rows["group"], dimension, lang).to_numpy()
+    cols = ["group", "met", "breached", "at_risk", "attainment", "required", "gap", "shortfall"]
+    if trend and dimension != "month":
+        cols += ["recent", "previous", "change", "trend"]
+        rows["trend"] = rows["trend"].map(lambda v: "—" if pd.isna(v) else label_of("audit.trend", v, lang))
+    shown = table(rows[cols].reset_index(drop=True), lang, percent=["attainment", "required", "recent", "previous"],
+                  decimals={"gap": 1, "shortfall": 1, "change": 1})
+    headers = _headers(lang) | {"group": label_of("audit.dimension", dimension, lang)}
+    return shown.rename(columns=headers)
+
+
+def findings_view(findings: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The ranked findings (:func:`kit.audit.findings.audit_findings`) as a table: rank, finding, impact, remedy."""
+    shown = pd.DataFrame({
+        "rank": findings["rank"].to_numpy(),
+        "finding": findings["text"].to_numpy(),
+        "impact": findings["impact"].to_numpy(dtype=float),
+        "remedy": [t(f"findings.remedy.{r}", lang) for r in findings["remedy"]],
+    })
+    return table(shown, lang, decimals={"impact": 0}).rename(columns=_headers(lang))
+
+
+def pareto_view(pareto: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The root-cause Pareto (:func:`kit.audit.measures.category_pareto`) with the vital few marked ✓, not ``True``."""
+    shown = pareto.assign(vital_few=np.where(pareto["vital_few"].astype(bool), label_of("audit.flag", "yes", lang), ""))
+    return table(shown, lang, percent=["share", "cum_share"], codes={"category": "category"})

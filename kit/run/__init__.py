@@ -1,0 +1,84 @@
+"""Running notebooks for many stores: jobs and parameters, kernels kept warm, local and Dask
+executors, resume fingerprints, HTML and PDF export.  Knows no metric: it imports only
+``kit.core``, and the run folder's deliverables are handed in by the caller.
+
+Every public name of the subpackage's modules can be imported from here (``from kit.run import
+CACHED``); the module holding it is imported on first use, so ``import kit.run`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: Public name -> module of this package that defines it.
+_EXPORTS: dict[str, str] = {
+    'CACHED': 'warm',
+    'CHAIN': 'jobs',
+    'CHAIN_ID': 'html',
+    'CHROMIUM_NAMES': 'pdf',
+    'ChainParams': 'params',
+    'ExecOptions': 'kernels',
+    'Fingerprinter': 'resume',
+    'Job': 'jobs',
+    'JobResult': 'jobs',
+    'KERNEL_NAME': 'kernels',
+    'Kernel': 'kernels',
+    'NOTEBOOK_SCOPES': 'params',
+    'PRINT_TIMEOUT_S': 'pdf',
+    'ReportParams': 'params',
+    'ResetError': 'kernels',
+    'Runner': 'kernels',
+    'START_TIMEOUT': 'kernels',
+    'WorkshopParams': 'params',
+    'between_jobs': 'warm',
+    'deliverables_failed': 'batch',
+    'execute_job': 'kernels',
+    'export_html': 'html',
+    'external_refs': 'html',
+    'find_chromium': 'pdf',
+    'fingerprint_of': 'resume',
+    'html_to_pdf': 'pdf',
+    'index_html': 'html',
+    'install_caches': 'warm',
+    'is_up_to_date': 'resume',
+    'kit_signature': 'resume',
+    'make_offline': 'html',
+    'memoized': 'warm',
+    'notebook_imports': 'kernels',
+    'notebook_scope': 'params',
+    'notebooks_dir': 'jobs',
+    'params_model': 'params',
+    'parse_period': 'jobs',
+    'pdf_is_current': 'pdf',
+    'plan_jobs': 'jobs',
+    'previous_entries': 'resume',
+    'resolve_notebook': 'jobs',
+    'run_batch': 'batch',
+    'run_dask': 'executors',
+    'run_job': 'batch',
+    'run_local': 'executors',
+    'select_stores': 'jobs',
+    'shutdown_runners': 'kernels',
+    'snapshot': 'warm',
+    'validate_params': 'params',
+    'warm_up': 'warm',
+    'workspace_files': 'resume',
+    'write_index': 'html',
+    'write_manifest': 'batch',
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,182 @@
+"""Running notebooks for many stores: parameters checked first, parallel workers, a manifest.
+
+``kit run --notebooks 00,03,04 --stores all --period 2026-01-01..2026-12-31`` plans the jobs by
+each notebook's scope (:data:`kit.run.params.NOTEBOOK_SCOPES`): a *store* notebook gives one job per
+selected store, written to ``<out>/<store>/<notebook>.ipynb``; a *chain* or *workshop* notebook
+gives one job for the whole chain, written to ``<out>/chain/<notebook>.ipynb``.  Every job's
+parameters are validated *before* anything runs (store ids stay text, dates parse, the language
+is known).  The jobs then run in parallel (:mod:`kit.run.executors`: a process pool with one reused
+kernel per worker, or a Dask cluster), each with an optional time limit and a retry when its
+kernel dies.  A failing job never stops the others: ``manifest.json`` and ``index.html`` record
+which failed, in which cell and why, and the run's exit code is 1.
+
+Each job carries a fingerprint of its inputs (:mod:`kit.run.resume`); with ``resume=True`` a job
+whose previous result is ``ok`` with the same fingerprint is not run again.  After the jobs,
+:func:`kit.chain.deliverables.finish_run` writes the Excel workbook and PDFs; what it returns (or the
+error it raised) is stored in the manifest under ``deliverables``.
+
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import time
+import traceback
+from dataclasses import asdict, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kit import __version__
+from kit.core.errors import ParameterError, RunError
+from kit.run.kernels import ExecOptions, Runner, notebook_imports
+from kit.run.executors import run_dask, run_local
+from kit.core.files import write_json
+from kit.core.i18n import t
+from kit.run.jobs import Job, JobResult
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["deliverables_failed", "run_batch", "run_job", "write_manifest"]
+
+
+def run_job(job: Job, *, timeout: float | None = None, retries: int = 1) -> JobResult:
+    """Execute one job in a new kernel in this process and export its HTML; never raises."""
+    runner = Runner(ExecOptions(timeout=timeout, retries=retries, fresh=True))
+    try:
+        return runner.execute(job)
+    finally:
+        runner.close()
+
+
+def _reused(job: Job, entry: dict[str, Any]) -> JobResult:
+    return JobResult(store_id=job.store_id, notebook=job.notebook.stem, status="ok", duration_s=entry.get("duration_s", 0.0),
+                     output=entry.get("output"), html=entry.get("html"), attempts=0, scope=job.scope,
+                     fingerprint=job.fingerprint, reused=True)
+
+
+def run_batch(jobs: list[Job], *, workers: int | None = None, progress: bool = True, lang: str = "zh",
+              timeout: float | None = None, retries: int = 1, resume: bool = False, executor: str = "local",
+              scheduler: Any = None, fresh: bool = False, cache: bool = True,
+              deliver: dict[str, Any] | None = None) -> list[JobResult]:
+    """Run ``jobs``; write ``manifest.json`` and ``index.html`` in their common ``out_dir``.
+
+    Parameters
+    ----------
+    jobs : from :func:`plan_jobs` (all with the same ``out_dir``)
+    workers : parallel worker processes of the local executor (default: the machine's cores)
+    progress : show a progress bar
+    lang : language of the index page
+    timeout : seconds a whole notebook may run; it is then stopped and recorded as ``timeout``
+    retries : extra attempts for a job whose kernel or worker process died
+    resume : keep the previous result of jobs that succeeded with the same fingerprint
+    executor : ``"local"`` (process pool) or ``"dask"`` (with ``scheduler``: address or Client)
+    fresh : one new kernel per job instead of a reused kernel per worker
+    cache : share the loaded chain and chain-wide model fits between jobs of a reused kernel
+    deliver : keyword arguments of :func:`kit.chain.deliverables.finish_run` (``data_dir``, ``period``,
+        ``workspace``, ``pdf``); ``None`` skips the deliverables step
+
+    Returns
+    -------
+    list of JobResult
+        In job order.
+    """
+    from tqdm.auto import tqdm
+
+    from kit.run.resume import Fingerprinter, is_up_to_date, previous_entries
+
+    if not jobs:
+        raise RunError.from_key("batch.nothing_to_run")
+    started_at, clock = datetime.now().isoformat(timespec="seconds"), time.perf_counter()
+    out_dir = jobs[0].out_dir
+    manifest_path = out_dir / "manifest.json"
+    fingerprint = Fingerprinter()
+    jobs = [replace(job, fingerprint=fingerprint(job.notebook, job.parameters)) for job in jobs]
+    previous = previous_entries(manifest_path) if resume else {}
+    results: dict[int, JobResult] = {}
+    for i, job in enumerate(jobs):
+        entry = previous.get((job.notebook.stem, job.store_id))
+        if entry and is_up_to_date(entry, job.fingerprint, out_dir):
+            results[i] = _reused(job, entry)
+    todo = [i for i in range(len(jobs)) if i not in results]
+    workers = max(1, min(workers or os.cpu_count() or 1, max(len(todo), 1)))
+    options = ExecOptions(timeout=timeout, retries=retries, fresh=fresh, cache=cache,
+                          modules=tuple(notebook_imports({jobs[i].notebook for i in todo})))
+    info = {"kit_version": __version__, "started": started_at, "executor": executor,
+            "workers": workers if executor == "local" else None, "timeout_s": timeout, "retries": retries,
+            "resume": resume, "kernels": "fresh" if fresh else "reused"}
+
+    def snapshot(final: bool = False) -> None:
+        done = [results.get(i) or JobResult(j.store_id, j.notebook.stem, "pending", 0.0, scope=j.scope, fingerprint=j.fingerprint)
+                for i, j in enumerate(jobs)]
+        write_manifest(done, manifest_path, **info, wall_s=round(time.perf_counter() - clock, 2), complete=final)
+
+    if todo:
+        sub = [jobs[i] for i in todo]
+        if executor == "dask":
+            stream = run_dask(sub, options, scheduler)
+        elif executor == "local":
+            stream = run_local(sub, options, workers)
+        else:
+            raise ParameterError.from_key("batch.error.unknown_executor", column="executor", name=repr(executor),
+                                          known="local, dask")
+        last_write = time.perf_counter()
+        with tqdm(total=len(jobs), initial=len(jobs) - len(todo), unit="nb", disable=not progress,
+                  desc=t("batch.progress", lang)) as bar:
+            for k, result in stream:
+                results[todo[k]] = result
+                bar.update(1)
+                if time.perf_counter() - last_write > 2.0:  # an interrupted run can still be resumed
+                    snapshot()
+                    last_write = time.perf_counter()
+    ordered = [results[i] for i in range(len(jobs))]
+    rows = [asdict(r) for r in ordered]
+    info["deliverables"] = _deliver(out_dir, rows, lang, deliver) if deliver is not None else None
+    snapshot(final=True)
+    _write_index(rows, out_dir / "index.html", lang, info["deliverables"])
+    return ordered
+
+
+def _deliver(out_dir: Path, rows: list[dict[str, Any]], lang: str, deliver: dict[str, Any]) -> dict[str, Any]:
+    """Call :func:`kit.chain.deliverables.finish_run`; an exception is recorded, never raised."""
+    try:
+        from kit.chain.deliverables import finish_run
+    except ModuleNotFoundError as exc:
+        if exc.name != "kit.chain.deliverables":
+            raise
+        return {"status": "skipped", "error": "kit.chain.deliverables is not installed"}
+    try:
+        return finish_run(out_dir, rows, lang=lang, **deliver)
+    except Exception as exc:  # noqa: BLE001 - the manifest must survive a failing deliverable
+        return {"status": "failed", "error": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc(limit=8)[-4000:]}
+
+
+def _write_index(rows: list[dict[str, Any]], path: Path, lang: str, deliverables: dict[str, Any] | None) -> None:
+    from kit.run.html import write_index
+
+    if deliverables is not None and "deliverables" in inspect.signature(write_index).parameters:
+        write_index(rows, path, lang, deliverables=deliverables)
+    else:
+        write_index(rows, path, lang)
+
+
+def deliverables_failed(manifest: dict[str, Any]) -> bool:
+    """True when the manifest records a failed deliverables step."""
+    d = manifest.get("deliverables")
+    return isinstance(d, dict) and d.get("status") == "failed"
+
+
+def write_manifest(results: list[JobResult], path: Path, **info: Any) -> Path:
+    """``manifest.json``: totals, run information and one entry per job.
+
+    Each entry holds the status, duration, attempts, output files, the fingerprint used by
+    ``--resume`` and, for a failed job, the kind of failure, the failing cell and the message.
+    """
+    failed = sum(r.status == "failed" for r in results)
+    ok = sum(r.status == "ok" for r in results)
+    return write_json(path, {"total": len(results), "ok": ok, "failed": failed,
+                             "reused": sum(r.reused for r in results), **info,
+                             "jobs": [asdict(r) for r in results]})

@@ -1,0 +1,121 @@
+"""Executing batch jobs: one job in a kernel, many jobs in a process pool or on a Dask cluster.
+
+:func:`execute_job` runs one :class:`kit.run.jobs.Job` with papermill and exports its HTML.  It never
+raises: every failure becomes a :class:`kit.run.jobs.JobResult` whose ``error`` says what happened
+(``kind``: ``error`` for an exception in a cell, ``timeout``, ``kernel_died``, ``worker_died``,
+``export``), in which cell (index in the executed notebook, execution count, source excerpt) and
+why.  A kernel that dies is restarted and the job retried (``retries`` times); an exception in a
+cell or a timeout is not retried -- running it again would fail the same way.
+
+Each worker keeps one kernel and reuses it from job to job (see :mod:`kit.run.warm` for how the kernel
+is put back in a fresh state in between); after any failed job the kernel is replaced.  With
+``fresh=True`` every job gets its own kernel instead, as the ``papermill`` command would.
+
+The timeout is a wall-clock guard on the whole notebook: when it expires, the kernel is killed,
+the job is recorded as ``timeout`` and the worker starts a new kernel for the next job.
+
+Two ways to run many jobs, both yielding ``(job index, JobResult)`` as jobs finish:
+:func:`run_local` (a process pool on this machine, the default) and :func:`run_dask` (a Dask
+distributed cluster, ``kit run --executor dask --scheduler tcp://HOST:PORT``).
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+from kit.run.kernels import ExecOptions, _worker_died, execute_job, shutdown_runners
+
+
+if TYPE_CHECKING:
+    from kit.run.jobs import Job, JobResult
+
+__all__ = ["run_dask", "run_local"]
+
+
+# --------------------------------------------------------------------------------------------
+# One kernel
+# --------------------------------------------------------------------------------------------
+
+
+# --------------------------------------------------------------------------------------------
+# A worker: keeps a kernel, runs jobs one after another
+# --------------------------------------------------------------------------------------------
+
+
+# --------------------------------------------------------------------------------------------
+# Runners per worker (process or thread) and the entry point the executors call
+# --------------------------------------------------------------------------------------------
+
+
+# --------------------------------------------------------------------------------------------
+# Many jobs
+# --------------------------------------------------------------------------------------------
+
+
+def run_local(jobs: list["Job"], options: ExecOptions, workers: int) -> Iterator[tuple[int, "JobResult"]]:
+    """Run ``jobs`` in a pool of ``workers`` processes; yield ``(index, result)`` as they finish.
+
+    A worker process that dies (killed, out of memory) breaks the pool: the jobs it and the
+    others were running are submitted again to a new pool, up to ``options.retries`` times each.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending = list(range(len(jobs)))
+    tries = dict.fromkeys(pending, 0)
+    while pending:
+        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending)))) as pool:
+            futures = {pool.submit(execute_job, jobs[i], options): i for i in pending}
+            pending = []
+            waiting = set(futures)
+            while waiting:
+                done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = futures[future]
+                    try:
+                        result = future.result()
+                        result.attempts += tries[i]  # earlier attempts lost with a dead worker
+                        yield i, result
+                    except BrokenProcessPool as exc:
+                        tries[i] += 1
+                        if tries[i] <= options.retries:
+                            pending.append(i)
+                        else:
+                            yield i, _worker_died(jobs[i], exc, tries[i])
+                    except Exception as exc:  # noqa: BLE001 - e.g. a result that would not pickle
+                        yield i, _worker_died(jobs[i], exc, tries[i] + 1)
+
+
+def run_dask(jobs: list["Job"], options: ExecOptions, scheduler: Any) -> Iterator[tuple[int, "JobResult"]]:
+    """Run ``jobs`` on a Dask distributed cluster; yield ``(index, result)`` as they finish.
+
+    ``scheduler`` is the scheduler's address (``tcp://HOST:PORT``) or a ``distributed.Client``.
+    Every worker needs the kit installed and the data, workspace and run folders at the same
+    paths (a shared file system).  Each worker thread keeps one warm kernel; they are shut
+    down when the run ends.  Dask itself re-runs a task whose worker died (up to its
+    ``distributed.scheduler.allowed-failures``); after that the job is recorded as ``worker_died``.
+    """
+    import uuid
+
+    from distributed import Client, as_completed
+
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler, set_as_default=False) if own else scheduler
+    run_id = uuid.uuid4().hex[:8]
+    try:
+        futures = {client.submit(execute_job, job, options, key=f"kit-{run_id}-{i}-{job.store_id}-{job.notebook.stem}",
+                                 pure=False): i for i, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                yield i, future.result()
+            except Exception as exc:  # noqa: BLE001 - KilledWorker and friends
+                yield i, _worker_died(jobs[i], exc, 1)
+        try:
+            client.run(shutdown_runners)
+        except Exception:  # noqa: BLE001 - workers gone already
+            pass
+    finally:
+        if own:
+            client.close()

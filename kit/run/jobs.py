@@ -1,0 +1,157 @@
+"""Batch jobs: which notebook runs for which store with which parameters, and what came of it.
+
+Examples
+--------
+>>> import pandas as pd
+>>> stores = pd.DataFrame({"store_id": ["001", "002", "003"], "region": ["华东", "华北", "华东"]})
+>>> select_stores(stores, "region=华东")
+['001', '003']
+>>> select_stores(stores, "002, 001")
+['002', '001']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kit.core.errors import ParameterError, RunError
+from kit.run.params import notebook_scope, params_model, validate_params
+
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "CHAIN", "Job", "JobResult", "notebooks_dir", "parse_period", "plan_jobs", "resolve_notebook",
+    "select_stores",
+]
+
+#: Folder (and ``store_id`` in results) of the jobs that cover the whole chain.
+CHAIN = "chain"
+
+
+def notebooks_dir() -> Path:
+    """The ``notebooks/`` folder of the project (next to the ``kit`` package)."""
+    return Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def resolve_notebook(name: str, folder: Path | None = None) -> Path:
+    """Find a notebook by name (``03_complaint_audit``), number (``03``) or path."""
+    folder = folder or notebooks_dir()
+    candidates = [Path(name), folder / name, folder / f"{name}.ipynb"]
+    if not Path(name).is_absolute() and "/" not in name:
+        candidates += sorted(folder.glob(f"{name}_*.ipynb"))
+    for path in candidates:
+        if path.suffix == ".ipynb" and path.is_file():
+            return path.resolve()
+    known = ", ".join(p.stem for p in sorted(folder.glob("[0-9][0-9]_*.ipynb")))
+    raise RunError.from_key("batch.error.unknown_notebook", file=folder, name=name, known=known)
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """Parse ``YYYY-MM-DD..YYYY-MM-DD`` into two dates."""
+    try:
+        start, end = (date.fromisoformat(part.strip()) for part in text.split(".."))
+    except ValueError:
+        raise ParameterError.from_key("batch.error.bad_period", column="period", value=repr(text)) from None
+    if end < start:
+        raise ParameterError.from_key("batch.error.period_reversed", column="period")
+    return start, end
+
+
+def select_stores(stores: "pd.DataFrame", spec: str) -> list[str]:
+    """Store ids chosen by ``all``, a comma list (``001,007``) or ``column=value`` (``region=华东``)."""
+    spec = spec.strip()
+    ids = stores["store_id"].astype(str)
+    if spec == "all":
+        chosen = ids.tolist()
+    elif "=" in spec:
+        col, value = (s.strip() for s in spec.split("=", 1))
+        if col not in stores.columns:
+            raise ParameterError.from_key("batch.error.stores_no_column", column=col, known=", ".join(stores.columns))
+        chosen = ids[stores[col].astype(str) == value].tolist()
+    else:
+        chosen = [s.strip() for s in spec.split(",") if s.strip()]
+        unknown = [s for s in chosen if s not in set(ids)]
+        if unknown:
+            raise ParameterError.from_key("batch.error.unknown_stores", column="stores", ids=", ".join(unknown))
+    if not chosen:
+        raise RunError.from_key("batch.error.no_store_selected", column="stores", spec=repr(spec))
+    return chosen
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook run: for one store, or for the whole chain (``store_id == "chain"``)."""
+
+    notebook: Path
+    store_id: str
+    parameters: dict[str, Any]
+    out_dir: Path
+    scope: str = "store"
+    fingerprint: str = ""
+
+    @property
+    def output(self) -> Path:
+        return self.out_dir / self.store_id / f"{self.notebook.stem}.ipynb"
+
+
+@dataclass
+class JobResult:
+    """What happened to one job; the manifest is a list of these.
+
+    ``error`` (failed jobs) holds ``kind`` (``error``, ``timeout``, ``kernel_died``,
+    ``worker_died``, ``export``), ``ename``, ``evalue`` and, when known, the failing ``cell``
+    (index in the executed notebook), its ``execution_count`` and a ``source`` excerpt.
+    ``reused`` is true when ``--resume`` kept the previous run's result.
+    """
+
+    store_id: str
+    notebook: str
+    status: str
+    duration_s: float
+    output: str | None = None
+    html: str | None = None
+    error: dict[str, Any] | None = field(default=None)
+    attempts: int = 1
+    scope: str = "store"
+    fingerprint: str = ""
+    reused: bool = False
+
+
+def plan_jobs(notebook: str, store_ids: list[str], *, period: tuple[date, date], data_dir: Path, lang: str,
+              out_dir: Path, workspace: str = "", extra: dict[str, Any] | None = None) -> list[Job]:
+    """The validated :class:`Job` list of one notebook (raises before anything runs if a parameter is bad).
+
+    A ``store`` notebook gives one job per id in ``store_ids``; a ``chain`` or ``workshop``
+    notebook one job for the chain (``store_ids`` is then ignored).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> jobs = plan_jobs("03", ["001", "002"], period=(date(2026, 1, 1), date(2026, 3, 31)),
+    ...                  data_dir=".", lang="en", out_dir="run")
+    >>> [(j.store_id, j.output.parent.name, j.parameters["store_id"]) for j in jobs]
+    [('001', '001', '001'), ('002', '002', '002')]
+    """
+    path = resolve_notebook(notebook)
+    scope = notebook_scope(path.stem)
+    model = params_model(path.stem)
+    common = dict(period_start=period[0].isoformat(), period_end=period[1].isoformat(),
+                  data_dir=str(Path(data_dir).resolve()), lang=lang,
+                  workspace=str(Path(workspace).expanduser().resolve()) if workspace else "")
+    if scope == "store":
+        runs = [(store_id, dict(store_id=store_id, **common)) for store_id in store_ids]
+    elif scope == "workshop":
+        runs = [(CHAIN, dict(store_id="", **common))]
+    else:
+        runs = [(CHAIN, dict(common))]
+    jobs = []
+    for store_id, values in runs:
+        values.update(extra or {})
+        validate_params(model, **values)
+        jobs.append(Job(notebook=path, store_id=store_id, parameters=values, out_dir=Path(out_dir).resolve(), scope=scope))
+    return jobs
