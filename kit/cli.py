@@ -15,6 +15,7 @@ happened: 0 clean, 1 ran but something failed or was rejected, 2 input unusable.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from datetime import date
@@ -59,15 +60,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out = Path(args.out or f"reports/{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
     jobs = [job for name in names for job in plan_jobs(name, store_ids, period=period, data_dir=data_dir,
                                                            lang=lang, out_dir=out, workspace=args.workspace)]
-    deliver = dict(data_dir=data_dir.resolve(), period=period, workspace=jobs[0].parameters.get("workspace", ""),
-                   pdf=not args.no_pdf)
+    finish = None
+    if not args.no_deliverables:
+        from kit.chain.deliverables import finish_run
+
+        finish = functools.partial(finish_run, data_dir=data_dir.resolve(), period=period,
+                                   workspace=jobs[0].parameters.get("workspace", ""), pdf=not args.no_pdf)
     scheduler = args.scheduler
     if args.executor == "dask":
         scheduler = _dask_client(args.scheduler)
     try:
         results = run_batch(jobs, workers=args.workers, progress=not args.no_progress, lang=lang, timeout=args.timeout,
                             retries=args.retries, resume=args.resume, executor=args.executor, scheduler=scheduler,
-                            fresh=args.fresh_kernels, deliver=None if args.no_deliverables else deliver)
+                            fresh=args.fresh_kernels, finish=finish)
     finally:
         if args.executor == "dask":
             scheduler.close()

@@ -45,11 +45,19 @@ def test_broken_store_is_reported_while_the_others_succeed(small_chain_dir, tmp_
     out = tmp_path / "run"
     jobs = plan_jobs("03", ["001", "003"], period=PERIOD, data_dir=small_chain_dir, lang="en", out_dir=out)
     jobs += plan_jobs("03", ["002"], period=PERIOD, data_dir=broken, lang="en", out_dir=out)
-    results = run_batch(jobs, workers=2, progress=False, lang="en")
+    calls = []
+
+    def finish(out_dir, rows, *, lang):
+        calls.append((out_dir, [(r["store_id"], r["status"]) for r in rows], lang))
+        raise OSError("disk full")  # a failing deliverable is recorded, not raised
+
+    results = run_batch(jobs, workers=2, progress=False, lang="en", finish=finish)
     assert [r.status for r in results] == ["ok", "ok", "failed"]
+    assert calls == [(out.resolve(), [("001", "ok"), ("003", "ok"), ("002", "failed")], "en")]
 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["total"], manifest["ok"], manifest["failed"]) == (3, 2, 1)
+    assert manifest["deliverables"]["status"] == "failed" and "OSError: disk full" in manifest["deliverables"]["error"]
     failed = manifest["jobs"][2]
     assert failed["store_id"] == "002"
     assert failed["error"]["ename"] == "DataError"
@@ -100,31 +108,15 @@ def test_select_stores_by_list_region_and_all():
     assert select_stores(stores, "region=华东") == ["001", "010"]
 
 
-def test_deliverables_hook_result_and_failure_are_kept_in_the_manifest(tmp_path, monkeypatch):
-    import sys
-    import types
-    from pathlib import Path
+def test_executors_are_found_by_name():
+    from kit.run.executors import get_executor, register_executor, run_local
 
-    from kit.run.jobs import JobResult
-    from kit.run.batch import _deliver
+    assert get_executor("local") is run_local
+    with pytest.raises(ParameterError, match="local"):
+        get_executor("slurm")
 
-    calls = {}
+    @register_executor("inline-test")
+    def inline(jobs, options, **settings):
+        yield from ()
 
-    def finish_run(out_dir, results, *, lang, data_dir, period, workspace="", pdf=True):
-        calls.update(out_dir=out_dir, n=len(results), lang=lang, pdf=pdf, period=period)
-        return {"kpis": "kpis.xlsx", "pdf": {"status": "skipped"}}
-
-    module = types.ModuleType("kit.chain.deliverables")
-    module.finish_run = finish_run
-    monkeypatch.setitem(sys.modules, "kit.chain.deliverables", module)
-    rows = [vars(JobResult("001", "03_complaint_audit", "ok", 1.0))]
-    deliver = dict(data_dir=tmp_path, period=PERIOD, workspace="", pdf=False)
-    assert _deliver(tmp_path, rows, "en", deliver) == {"kpis": "kpis.xlsx", "pdf": {"status": "skipped"}}
-    assert calls == {"out_dir": tmp_path, "n": 1, "lang": "en", "pdf": False, "period": PERIOD}
-
-    def broken(*args, **kwargs):
-        raise OSError("disk full")
-
-    module.finish_run = broken
-    recorded = _deliver(Path(tmp_path), rows, "en", deliver)
-    assert recorded["status"] == "failed" and "OSError: disk full" in recorded["error"]
+    assert get_executor("inline-test") is inline

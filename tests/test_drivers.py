@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.loyalty.drivers import DriverResult, complaint_driver_frame, describe_drivers, key_drivers, relative_weights, servqual_driver_frame, shapley_r2
+from kit.loyalty.drivers import DriverResult, complaint_driver_frame, describe_drivers, key_drivers, servqual_driver_frame, shapley_r2
 from kit.core.errors import DataError, ParameterError
 
 

@@ -7,7 +7,6 @@ making the other stores' reports out of date.
 """
 
 import json
-import os
 from datetime import date
 from pathlib import Path
 

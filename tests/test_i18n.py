@@ -13,7 +13,7 @@ def test_templates_and_labels_in_both_languages():
 
 
 def test_every_label_has_both_languages():
-    from kit.core.i18n import _catalog
+    from kit.core.catalog import catalogue
 
     def walk(node, path):
         if isinstance(node, dict) and ("zh" in node or "en" in node):
@@ -22,7 +22,7 @@ def test_every_label_has_both_languages():
         for key, child in node.items():
             walk(child, f"{path}.{key}")
 
-    walk(_catalog(), "")
+    walk(catalogue(), "")
 
 
 def test_code_for_maps_chinese_and_english_labels():

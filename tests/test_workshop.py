@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from kit.workshop.card import CARD_MIME
 from kit.run.params import WorkshopParams, validate_params

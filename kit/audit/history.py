@@ -6,13 +6,10 @@ from typing import Any
 
 import pandas as pd
 
+from kit.core.display import format_share
 from kit.core.i18n import t
 
 __all__ = ["SMART_LINKS", "measured_attainment", "measured_attainment_table"]
-
-
-def _fmt_share(value: Any) -> str:
-    return "—" if value is None or pd.isna(value) else f"{float(value):.1%}"
 
 
 def measured_attainment_table(measured: pd.DataFrame, standards: Any, lang: str) -> pd.DataFrame:
@@ -22,7 +19,7 @@ def measured_attainment_table(measured: pd.DataFrame, standards: Any, lang: str)
         "standard": [titles.get(i, i) for i in measured["id"]],
         "metric": [t(f"widgets.option.{m}", lang) for m in measured["metric"]],
         "met": measured["met"].astype(int), "breached": measured["breached"].astype(int),
-        "attainment": [_fmt_share(v) for v in measured["attainment"]],
+        "attainment": [format_share(v) for v in measured["attainment"]],
     })
     return frame.rename(columns={c: t(f"widgets.measured.{c}", lang) for c in frame.columns})
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from typing import Any
+
 import pandas as pd
 
 from kit.core.i18n import columns, label_of
 
-__all__ = ["format_values", "say", "table"]
+__all__ = ["format_share", "format_values", "say", "table"]
 
 
 def table(
@@ -58,6 +60,17 @@ def format_values(
         if col in out.columns:
             out[col] = out[col].map(lambda v, d=digits: "—" if pd.isna(v) else f"{v:,.{d}f}")
     return out
+
+
+def format_share(value: Any) -> str:
+    """A share as ``95.0%``; a missing value as ``—``.
+
+    Examples
+    --------
+    >>> format_share(0.953), format_share(None)
+    ('95.3%', '—')
+    """
+    return "—" if value is None or pd.isna(value) else f"{float(value):.1%}"
 
 
 def say(text: str) -> None:

@@ -28,6 +28,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from kit.core.catalog import has_text, text
+
 __all__ = [
     "EXIT_PARTIAL", "EXIT_UNUSABLE", "DataError", "KitError", "ParameterError", "RunError", "Text", "WorkspaceError",
     "message_language", "set_message_language",
@@ -92,9 +94,7 @@ class Text:
     def render(self, lang: str) -> str:
         if not self.key:
             return (self.zh if lang == "zh" else self.en) or ""
-        from kit.core.i18n import t
-
-        return t(self.key, lang, **_rendered(self.values, lang))
+        return text(self.key, lang, **_rendered(self.values, lang))
 
 
 def _rendered(values: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -114,8 +114,6 @@ _WHERE_LABELS = {"file": ("文件", "file"), "sheet": ("工作表", "sheet"), "r
 
 def _hint_key(key: str) -> str:
     """The hint of ``key`` by the catalogue's conventions: ``a.hint.b`` for ``a.error.b``, else ``<key>_hint``."""
-    from kit.core.i18n import has_text
-
     parts = key.split(".")
     if "error" in parts:
         i = len(parts) - 1 - parts[::-1].index("error")
@@ -172,23 +170,17 @@ class KitError(Exception):
     def what(self, lang: str | None = None) -> str:
         """The message alone, without the place and the hint."""
         lang = lang or message_language()
-        from kit.core.i18n import t
-
-        return t(self.key, lang, **self._placeholders(lang))
+        return text(self.key, lang, **self._placeholders(lang))
 
     def _placeholders(self, lang: str) -> dict[str, Any]:
         return _rendered({**self.where.__dict__, **self.values}, lang)
 
     def hint_text(self, lang: str | None = None) -> str:
         """What to do, or ``""``."""
-        from kit.core.i18n import has_text
-
         if not self.hint or not has_text(self.hint):
             return ""
         lang = lang or message_language()
-        from kit.core.i18n import t
-
-        return t(self.hint, lang, **self._placeholders(lang))
+        return text(self.hint, lang, **self._placeholders(lang))
 
     def where_text(self, lang: str | None = None) -> str:
         """``file: x.csv, row: 3`` in ``lang``."""

@@ -24,7 +24,9 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["REJECTS_SUFFIX", "data_files", "write_bytes", "write_csv", "write_json", "write_text"]
+__all__ = [
+    "REJECTS_SUFFIX", "data_files", "sha256_file", "write_bytes", "write_csv", "write_json", "write_text",
+]
 
 
 def _mode_for(path: Path) -> int:
@@ -79,7 +81,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path, **to_csv: Any) -> Path:
 REJECTS_SUFFIX = ".rejects.csv"
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

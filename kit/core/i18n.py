@@ -16,33 +16,33 @@ Examples
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-import yaml
 
 __all__ = ["LANGS", "check_lang", "code_for", "columns", "has_text", "label_of", "labels", "t"]
 
-LANGS = ("zh", "en")
+from kit.core.catalog import LANGS, catalogue, has_text, text
 
 
-@lru_cache(maxsize=1)
-def _catalog() -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    folder = resources.files("kit.core").joinpath("locale")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        part = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
-        clash = sorted(set(part) & set(merged))
-        if clash:
-            raise RuntimeError(f"kit/locale/{entry.name} redefines {clash}")
-        merged.update(part)
-    return merged
+
+
+
+def t(key: str, lang: str, **values: Any) -> str:
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
+
+    Parameters
+    ----------
+    key : str
+        Dotted key into the catalogue (``kit/core/locale/*.yaml``), e.g. ``"chart.pareto.title"``.
+    lang : {"zh", "en"}
+        Anything else raises :class:`~kit.core.errors.ParameterError`.
+    **values
+        Values for the placeholders of the template.
+    """
+    return text(key, check_lang(lang), **values)
 
 
 def check_lang(lang: str) -> str:
@@ -54,45 +54,19 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def _lookup(key: str) -> dict[str, str]:
-    node: Any = _catalog()
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            raise KeyError(f"no label {key!r} in kit/core/locale/*.yaml")
-        node = node[part]
-    if not isinstance(node, dict) or "en" not in node:
-        raise KeyError(f"{key!r} is a group of labels, not one label")
-    return node
 
 
-def has_text(key: str) -> bool:
-    """True when the catalogue has the text ``key`` (one label, not a group)."""
-    try:
-        _lookup(key)
-    except KeyError:
-        return False
-    return True
 
 
-def t(key: str, lang: str, **values: Any) -> str:
-    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
 
-    Parameters
-    ----------
-    key : str
-        Dotted key into ``labels.yaml``, e.g. ``"chart.pareto.title"``.
-    lang : {"zh", "en"}
-    **values
-        Values for the placeholders of the template.
-    """
-    entry = _lookup(key)
-    return entry[check_lang(lang)].format(**values)
+
+
 
 
 def labels(group: str, lang: str) -> dict[str, str]:
     """All labels of a group (e.g. ``"channel"``) as ``{code: text}`` in ``lang``."""
     check_lang(lang)
-    node = _catalog()
+    node = catalogue()
     for part in group.split("."):
         node = node[part]
     return {code: entry[lang] for code, entry in node.items()}

@@ -62,11 +62,12 @@ import numpy as np
 import pandas as pd
 
 from kit.core.errors import DataError, Text
-from kit.core.files import REJECTS_SUFFIX, write_csv
+from kit.core.cache import cached
+from kit.core.files import REJECTS_SUFFIX, data_files, write_csv
 from kit.core.i18n import t
 from kit.intake.schemas import KINDS, check_frame, get_spec, resolve_headers
 from kit.intake.mapping import MAPPING_FILE, UserMapping, read_mapping
-from kit.intake.readers import _Raw, _files, _read_file
+from kit.intake.readers import RawTable, input_files, read_file
 
 __all__ = ["Chain", "ID_COLUMNS", "LoadResult", "REJECT_COLUMNS", "find_input", "load_chain", "load_table"]
 
@@ -198,7 +199,7 @@ class Chain:
 # ----------------------------------------------------------------------------- loading
 
 
-def _canonical(raw: _Raw, kind: str, user: UserMapping, ces_scale: int) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+def _canonical(raw: RawTable, kind: str, user: UserMapping, ces_scale: int) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
     spec = get_spec(kind, ces_scale)
     res = resolve_headers(raw.headers, spec, user.columns)
     if res.missing:
@@ -307,7 +308,7 @@ def load_table(
     spec = get_spec(kind, ces_scale)
     source = Path(path)
     user = read_mapping(mapping, kind)
-    files = _files(source)
+    files = input_files(source)
     folder = source.is_dir()
 
     frames: list[pd.DataFrame] = []
@@ -321,7 +322,7 @@ def load_table(
     encodings: list[str] = []
     sheets: list[str] = []
     for k, file in enumerate(files):
-        raw = _read_file(file, sheet, kind)
+        raw = read_file(file, sheet, kind)
         if len(raw.frame) == 0 and not raw.invalid and not folder:
             raise DataError.from_key("io.error.header_only", file=file, sheet=raw.sheet)
         frame, used, extra = _canonical(raw, kind, user, ces_scale)
@@ -442,6 +443,14 @@ def find_input(data_dir: Path, kind: str) -> Path:
     raise DataError.from_key("io.error.no_table", file=data_dir, kind=kind)
 
 
+def _chain_key(data_dir: Any, *, mapping: Any = None, rejects_dir: Any = None, ces_scale: int = 7) -> Any:
+    if rejects_dir is not None or not isinstance(mapping, (str, Path, type(None))):
+        return None  # writes elsewhere or an in-memory mapping: not cached
+    folder = Path(data_dir).resolve()
+    return (str(folder), tuple(data_files(folder)), str(mapping), ces_scale)
+
+
+@cached(key=_chain_key)
 def load_chain(
     data_dir: str | Path,
     *,

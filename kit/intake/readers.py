@@ -19,8 +19,8 @@ from kit.core.files import REJECTS_SUFFIX
 from kit.intake.schemas import norm_header
 
 __all__ = [
-    "CSV_SUFFIXES", "ENCODINGS", "EXCEL_SUFFIXES", "PARQUET_SUFFIXES", "SHEET_NAMES", "SUFFIXES",
-    "detect_encoding",
+    "CSV_SUFFIXES", "ENCODINGS", "EXCEL_SUFFIXES", "PARQUET_SUFFIXES", "RawTable", "SHEET_NAMES",
+    "SUFFIXES", "detect_encoding", "input_files", "read_file",
 ]
 
 
@@ -51,7 +51,7 @@ SHEET_NAMES = {
 
 
 @dataclass
-class _Raw:
+class RawTable:
     """One file as read: text (or typed) columns named ``c0..``, headers, source rows."""
 
     frame: pd.DataFrame
@@ -98,7 +98,7 @@ def detect_encoding(path: str | Path, block: int = 1 << 20) -> str:
     raise DataError.from_key("io.error.encoding", file=path)
 
 
-def _read_csv(path: Path, encoding: str | None = None) -> _Raw:
+def _read_csv(path: Path, encoding: str | None = None) -> RawTable:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -169,7 +169,7 @@ def _read_csv(path: Path, encoding: str | None = None) -> _Raw:
         rows = rows[~np.isin(rows, bad_rows)]
     rows = rows[:n_out]
     invalid = sorted((int(number), str(text)) for number, text in bad)
-    return _finish(_Raw(frame, header, rows, path, encoding=encoding, invalid=invalid))
+    return _finish(RawTable(frame, header, rows, path, encoding=encoding, invalid=invalid))
 
 
 def _cell_text(value: Any) -> Any:
@@ -202,7 +202,7 @@ def _excel_sheet_names(path: Path) -> list[str]:
         wb.close()
 
 
-def _read_excel(path: Path, sheet: str | int | None, kind: str) -> _Raw:
+def _read_excel(path: Path, sheet: str | int | None, kind: str) -> RawTable:
     import openpyxl
 
     try:
@@ -244,10 +244,10 @@ def _read_excel(path: Path, sheet: str | int | None, kind: str) -> _Raw:
     frame = pd.DataFrame({f"c{i}": pd.array(_to_text(np.array(col, dtype=object)) if len(col) else [], dtype="str")
                           for i, col in enumerate(columns)})
     rows = np.arange(start + 2, start + 2 + len(body), dtype="int64")
-    return _finish(_Raw(frame, header, rows, path, sheet=chosen))
+    return _finish(RawTable(frame, header, rows, path, sheet=chosen))
 
 
-def _read_parquet(path: Path) -> _Raw:
+def _read_parquet(path: Path) -> RawTable:
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for a broken file
@@ -255,10 +255,10 @@ def _read_parquet(path: Path) -> _Raw:
     header = [str(c) for c in frame.columns]
     frame.columns = [f"c{i}" for i in range(len(header))]
     rows = np.arange(2, len(frame) + 2, dtype="int64")
-    return _finish(_Raw(frame.reset_index(drop=True), header, rows, path))
+    return _finish(RawTable(frame.reset_index(drop=True), header, rows, path))
 
 
-def _finish(raw: _Raw) -> _Raw:
+def _finish(raw: RawTable) -> RawTable:
     """Drop completely empty rows (counted in ``blank``) and columns with neither header nor data."""
     frame = raw.frame
     if len(frame.columns):
@@ -278,7 +278,7 @@ def _finish(raw: _Raw) -> _Raw:
     return raw
 
 
-def _read_file(path: Path, sheet: str | int | None, kind: str) -> _Raw:
+def read_file(path: Path, sheet: str | int | None, kind: str) -> RawTable:
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise DataError.from_key("io.error.empty_file", file=path)
@@ -293,7 +293,7 @@ def _read_file(path: Path, sheet: str | int | None, kind: str) -> _Raw:
     raise DataError.from_key("io.error.unknown_type", file=path, suffix=suffix or path.name)
 
 
-def _files(path: Path) -> list[Path]:
+def input_files(path: Path) -> list[Path]:
     if not path.exists():
         siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
         close = difflib.get_close_matches(path.name, siblings, n=1, cutoff=0.6)

@@ -42,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     'TABLE_COLUMNS': 'drivers',
     'TIME_UNITS': 'clv',
     'WEIGHTINGS': 'servqual',
+    'answer_scores': 'survey',
     'ces_table': 'survey',
     'churn_rate': 'retention',
     'churn_status': 'retention',

@@ -48,6 +48,7 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import betaln, gammaln, hyp2f1
 
+from kit.core.cache import cached, frame_key
 from kit.core.errors import DataError, ParameterError, Text
 from kit.core.frames import by_list, examples, require_column
 from kit.core.frames import as_timestamp, parse_dates
@@ -348,6 +349,7 @@ class BgNbd:
         return summary.assign(p_alive=self.p_alive(x, tx, T), expected_purchases=self.expected_purchases(t, x, tx, T))
 
 
+@cached(key=frame_key)
 def fit_bgnbd(
     summary: pd.DataFrame,
     frequency_col: str = "frequency",
@@ -464,6 +466,7 @@ class GammaGamma:
         return self.p * (self.gamma + x * z) / (self.p * x + self.q - 1)
 
 
+@cached(key=frame_key)
 def fit_gamma_gamma(
     summary: pd.DataFrame,
     frequency_col: str = "frequency",

@@ -57,7 +57,7 @@ from scipy import stats
 from kit.core.errors import DataError, ParameterError
 from kit.core.i18n import label_of, t
 from kit.loyalty.servqual import DIMENSION_ITEMS, DIMENSIONS, N_ITEMS, respondent_gaps
-from kit.loyalty.survey import MIN_N, _scores
+from kit.loyalty.survey import MIN_N, answer_scores
 from kit.core.frames import require_column
 
 __all__ = [
@@ -382,7 +382,7 @@ def servqual_driver_frame(
         dims = pd.DataFrame({d: gaps[f"gap_{d}"] for d in DIMENSIONS}, index=surveys.index)
         answered = gaps["answered"].to_numpy()
     else:
-        items = np.column_stack([_scores(surveys, f"{perception_prefix}{k:02d}", 1, 7, "servqual") for k in range(1, N_ITEMS + 1)])
+        items = np.column_stack([answer_scores(surveys, f"{perception_prefix}{k:02d}", 1, 7, "servqual") for k in range(1, N_ITEMS + 1)])
         dims = pd.DataFrame(index=surveys.index)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # "mean of empty slice" for skipped blocks

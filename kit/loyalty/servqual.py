@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from kit.core.errors import DataError, ParameterError
-from kit.loyalty.survey import MIN_N, _scores
+from kit.loyalty.survey import MIN_N, answer_scores
 from kit.core.frames import by_list, safe_div, examples, group_sums, require_column
 
 __all__ = [
@@ -92,14 +92,14 @@ def _item_matrix(surveys: pd.DataFrame, prefix: str) -> np.ndarray:
     cols = [f"{prefix}{k:02d}" for k in range(1, N_ITEMS + 1)]
     for col in cols:
         require_column(surveys, col, "servqual")
-    return np.column_stack([_scores(surveys, col, 1, 7, "servqual") for col in cols])
+    return np.column_stack([answer_scores(surveys, col, 1, 7, "servqual") for col in cols])
 
 
 def _importance_matrix(surveys: pd.DataFrame, prefix: str) -> np.ndarray:
     cols = [f"{prefix}{d}" for d in DIMENSIONS]
     for col in cols:
         require_column(surveys, col, "servqual")
-    pts = np.column_stack([_scores(surveys, col, 0, 100, "servqual") for col in cols])
+    pts = np.column_stack([answer_scores(surveys, col, 0, 100, "servqual") for col in cols])
     answered = ~np.isnan(pts).all(axis=1)
     filled = np.where(np.isnan(pts), 0.0, pts)
     bad = answered & (np.abs(filled.sum(axis=1) - 100) > IMPORTANCE_TOLERANCE)

@@ -67,7 +67,7 @@ from kit.core.frames import by_list, examples, group_sums, require_column, safe_
 
 __all__ = [
     "CES_COLUMNS", "CES_SCALES", "COMPARE_COLUMNS", "CSAT_COLUMNS", "METRICS", "MIN_N", "NPS_COLUMNS",
-    "NPS_PSEUDO", "ces_table", "compare", "compare_to_rest", "csat_table", "nps_table",
+    "NPS_PSEUDO", "answer_scores", "ces_table", "compare", "compare_to_rest", "csat_table", "nps_table",
 ]
 
 #: Default small-sample threshold (see the module docstring).
@@ -90,7 +90,7 @@ COMPARE_COLUMNS = [
 ]
 
 
-def _scores(frame: pd.DataFrame, col: str, low: int, high: int, module: str = "survey") -> np.ndarray:
+def answer_scores(frame: pd.DataFrame, col: str, low: int, high: int, module: str = "survey") -> np.ndarray:
     """The answers of ``col`` as floats (NaN = no answer); anything off the integer scale raises."""
     require_column(frame, col, module)
     raw = frame[col]
@@ -127,7 +127,7 @@ def _check_min_n(min_n: int) -> int:
 # sufficient statistics per group, and the metrics computed from them
 # --------------------------------------------------------------------------------------------
 def _nps_counts(frame: pd.DataFrame, score_col: str, by: list[str]) -> pd.DataFrame:
-    s = _scores(frame, score_col, 0, 10)
+    s = answer_scores(frame, score_col, 0, 10)
     valid = ~np.isnan(s)
     return group_sums(
         frame,
@@ -171,7 +171,7 @@ def _nps_from_counts(counts: pd.DataFrame, conf: float, min_n: int) -> pd.DataFr
 
 
 def _csat_counts(frame: pd.DataFrame, score_col: str, by: list[str]) -> pd.DataFrame:
-    s = _scores(frame, score_col, 1, 5)
+    s = answer_scores(frame, score_col, 1, 5)
     valid = ~np.isnan(s)
     x = np.where(valid, s, 0.0)
     return group_sums(
@@ -221,7 +221,7 @@ def _ces_counts(frame: pd.DataFrame, score_col: str, by: list[str], scale: str, 
         others = sorted(set(declared) - {scale})
         if others:
             raise DataError.from_key("survey.error.mixed_ces_scale", column=scale_col, scale=scale, others=", ".join(others))
-    s = _scores(frame, score_col, low, high)
+    s = answer_scores(frame, score_col, low, high)
     valid = ~np.isnan(s)
     x = np.where(valid, s, 0.0)
     return group_sums(

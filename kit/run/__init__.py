@@ -3,7 +3,7 @@ executors, resume fingerprints, HTML and PDF export.  Knows no metric: it import
 ``kit.core``, and the run folder's deliverables are handed in by the caller.
 
 Every public name of the subpackage's modules can be imported from here (``from kit.run import
-CACHED``); the module holding it is imported on first use, so ``import kit.run`` stays cheap.
+CHAIN``); the module holding it is imported on first use, so ``import kit.run`` stays cheap.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from typing import Any
 
 #: Public name -> module of this package that defines it.
 _EXPORTS: dict[str, str] = {
-    'CACHED': 'warm',
     'CHAIN': 'jobs',
     'CHAIN_ID': 'html',
     'CHROMIUM_NAMES': 'pdf',
     'ChainParams': 'params',
     'ExecOptions': 'kernels',
+    'Executor': 'executors',
     'Fingerprinter': 'resume',
+    'Finish': 'batch',
     'Job': 'jobs',
     'JobResult': 'jobs',
     'KERNEL_NAME': 'kernels',
@@ -34,17 +35,17 @@ _EXPORTS: dict[str, str] = {
     'between_jobs': 'warm',
     'deliverables_failed': 'batch',
     'execute_job': 'kernels',
+    'executor_names': 'executors',
     'export_html': 'html',
     'external_refs': 'html',
     'find_chromium': 'pdf',
     'fingerprint_of': 'resume',
+    'get_executor': 'executors',
     'html_to_pdf': 'pdf',
     'index_html': 'html',
-    'install_caches': 'warm',
     'is_up_to_date': 'resume',
     'kit_signature': 'resume',
     'make_offline': 'html',
-    'memoized': 'warm',
     'notebook_imports': 'kernels',
     'notebook_scope': 'params',
     'notebooks_dir': 'jobs',
@@ -53,6 +54,7 @@ _EXPORTS: dict[str, str] = {
     'pdf_is_current': 'pdf',
     'plan_jobs': 'jobs',
     'previous_entries': 'resume',
+    'register_executor': 'executors',
     'resolve_notebook': 'jobs',
     'run_batch': 'batch',
     'run_dask': 'executors',
@@ -63,6 +65,7 @@ _EXPORTS: dict[str, str] = {
     'snapshot': 'warm',
     'validate_params': 'params',
     'warm_up': 'warm',
+    'worker_died_result': 'kernels',
     'workspace_files': 'resume',
     'write_index': 'html',
     'write_manifest': 'batch',

@@ -1,45 +1,45 @@
 """Running notebooks for many stores: parameters checked first, parallel workers, a manifest.
 
 ``kit run --notebooks 00,03,04 --stores all --period 2026-01-01..2026-12-31`` plans the jobs by
-each notebook's scope (:data:`kit.run.params.NOTEBOOK_SCOPES`): a *store* notebook gives one job per
-selected store, written to ``<out>/<store>/<notebook>.ipynb``; a *chain* or *workshop* notebook
-gives one job for the whole chain, written to ``<out>/chain/<notebook>.ipynb``.  Every job's
-parameters are validated *before* anything runs (store ids stay text, dates parse, the language
-is known).  The jobs then run in parallel (:mod:`kit.run.executors`: a process pool with one reused
-kernel per worker, or a Dask cluster), each with an optional time limit and a retry when its
-kernel dies.  A failing job never stops the others: ``manifest.json`` and ``index.html`` record
-which failed, in which cell and why, and the run's exit code is 1.
+each notebook's scope (:func:`kit.run.jobs.plan_jobs`), then :func:`run_batch` runs them in
+parallel with an executor from the registry of :mod:`kit.run.executors` (a process pool with one
+reused kernel per worker, or a Dask cluster), each with an optional time limit and a retry when
+its kernel dies.  A failing job never stops the others: ``manifest.json`` and ``index.html``
+record which failed, in which cell and why, and the run's exit code is 1.
 
 Each job carries a fingerprint of its inputs (:mod:`kit.run.resume`); with ``resume=True`` a job
-whose previous result is ``ok`` with the same fingerprint is not run again.  After the jobs,
-:func:`kit.chain.deliverables.finish_run` writes the Excel workbook and PDFs; what it returns (or the
-error it raised) is stored in the manifest under ``deliverables``.
+whose previous result is ``ok`` with the same fingerprint is not run again.
 
+The runner knows no metric.  What a run folder gets after the jobs -- for the kit, the Excel
+workbook, the playbook pages, the standards card and the PDFs of :func:`kit.chain.deliverables.finish_run`
+-- is handed in by the caller as ``finish(out_dir, rows, lang=lang) -> dict``; what it returns (or the
+error it raised) is stored in the manifest under ``deliverables``.
 """
 
 from __future__ import annotations
 
-import inspect
 import os
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kit import __version__
-from kit.core.errors import ParameterError, RunError
-from kit.run.kernels import ExecOptions, Runner, notebook_imports
-from kit.run.executors import run_dask, run_local
+from kit.core.errors import RunError
 from kit.core.files import write_json
 from kit.core.i18n import t
+from kit.run.executors import get_executor
 from kit.run.jobs import Job, JobResult
+from kit.run.kernels import ExecOptions, Runner, notebook_imports
 
-if TYPE_CHECKING:
-    pass
+__all__ = ["Finish", "deliverables_failed", "run_batch", "run_job", "write_manifest"]
 
-__all__ = ["deliverables_failed", "run_batch", "run_job", "write_manifest"]
+#: What runs after the jobs: ``finish(out_dir, rows, lang=lang)`` with the manifest rows of every job;
+#: it returns what the manifest keeps under ``deliverables`` (``status: failed`` marks a failure).
+Finish = Callable[[Path, list[dict[str, Any]], str], dict[str, Any]]
 
 
 def run_job(job: Job, *, timeout: float | None = None, retries: int = 1) -> JobResult:
@@ -60,23 +60,23 @@ def _reused(job: Job, entry: dict[str, Any]) -> JobResult:
 def run_batch(jobs: list[Job], *, workers: int | None = None, progress: bool = True, lang: str = "zh",
               timeout: float | None = None, retries: int = 1, resume: bool = False, executor: str = "local",
               scheduler: Any = None, fresh: bool = False, cache: bool = True,
-              deliver: dict[str, Any] | None = None) -> list[JobResult]:
+              finish: Finish | None = None) -> list[JobResult]:
     """Run ``jobs``; write ``manifest.json`` and ``index.html`` in their common ``out_dir``.
 
     Parameters
     ----------
-    jobs : from :func:`plan_jobs` (all with the same ``out_dir``)
+    jobs : from :func:`kit.run.jobs.plan_jobs` (all with the same ``out_dir``)
     workers : parallel worker processes of the local executor (default: the machine's cores)
     progress : show a progress bar
     lang : language of the index page
     timeout : seconds a whole notebook may run; it is then stopped and recorded as ``timeout``
     retries : extra attempts for a job whose kernel or worker process died
     resume : keep the previous result of jobs that succeeded with the same fingerprint
-    executor : ``"local"`` (process pool) or ``"dask"`` (with ``scheduler``: address or Client)
+    executor : a name of :func:`kit.run.executors.executor_names`: ``"local"`` (process pool) or
+        ``"dask"`` (with ``scheduler``: address or Client)
     fresh : one new kernel per job instead of a reused kernel per worker
     cache : share the loaded chain and chain-wide model fits between jobs of a reused kernel
-    deliver : keyword arguments of :func:`kit.chain.deliverables.finish_run` (``data_dir``, ``period``,
-        ``workspace``, ``pdf``); ``None`` skips the deliverables step
+    finish : what runs after the jobs (see :data:`Finish`); ``None`` for nothing
 
     Returns
     -------
@@ -89,6 +89,7 @@ def run_batch(jobs: list[Job], *, workers: int | None = None, progress: bool = T
 
     if not jobs:
         raise RunError.from_key("batch.nothing_to_run")
+    run_jobs = get_executor(executor)
     started_at, clock = datetime.now().isoformat(timespec="seconds"), time.perf_counter()
     out_dir = jobs[0].out_dir
     manifest_path = out_dir / "manifest.json"
@@ -114,14 +115,7 @@ def run_batch(jobs: list[Job], *, workers: int | None = None, progress: bool = T
         write_manifest(done, manifest_path, **info, wall_s=round(time.perf_counter() - clock, 2), complete=final)
 
     if todo:
-        sub = [jobs[i] for i in todo]
-        if executor == "dask":
-            stream = run_dask(sub, options, scheduler)
-        elif executor == "local":
-            stream = run_local(sub, options, workers)
-        else:
-            raise ParameterError.from_key("batch.error.unknown_executor", column="executor", name=repr(executor),
-                                          known="local, dask")
+        stream = run_jobs([jobs[i] for i in todo], options, workers=workers, scheduler=scheduler)
         last_write = time.perf_counter()
         with tqdm(total=len(jobs), initial=len(jobs) - len(todo), unit="nb", disable=not progress,
                   desc=t("batch.progress", lang)) as bar:
@@ -133,34 +127,21 @@ def run_batch(jobs: list[Job], *, workers: int | None = None, progress: bool = T
                     last_write = time.perf_counter()
     ordered = [results[i] for i in range(len(jobs))]
     rows = [asdict(r) for r in ordered]
-    info["deliverables"] = _deliver(out_dir, rows, lang, deliver) if deliver is not None else None
+    info["deliverables"] = _finish(finish, out_dir, rows, lang) if finish is not None else None
     snapshot(final=True)
-    _write_index(rows, out_dir / "index.html", lang, info["deliverables"])
+    from kit.run.html import write_index
+
+    write_index(rows, out_dir / "index.html", lang, deliverables=info["deliverables"])
     return ordered
 
 
-def _deliver(out_dir: Path, rows: list[dict[str, Any]], lang: str, deliver: dict[str, Any]) -> dict[str, Any]:
-    """Call :func:`kit.chain.deliverables.finish_run`; an exception is recorded, never raised."""
+def _finish(finish: Finish, out_dir: Path, rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """Call ``finish``; an exception is recorded as ``status: failed``, never raised."""
     try:
-        from kit.chain.deliverables import finish_run
-    except ModuleNotFoundError as exc:
-        if exc.name != "kit.chain.deliverables":
-            raise
-        return {"status": "skipped", "error": "kit.chain.deliverables is not installed"}
-    try:
-        return finish_run(out_dir, rows, lang=lang, **deliver)
+        return finish(out_dir, rows, lang=lang)
     except Exception as exc:  # noqa: BLE001 - the manifest must survive a failing deliverable
         return {"status": "failed", "error": f"{type(exc).__name__}: {exc}",
                 "traceback": traceback.format_exc(limit=8)[-4000:]}
-
-
-def _write_index(rows: list[dict[str, Any]], path: Path, lang: str, deliverables: dict[str, Any] | None) -> None:
-    from kit.run.html import write_index
-
-    if deliverables is not None and "deliverables" in inspect.signature(write_index).parameters:
-        write_index(rows, path, lang, deliverables=deliverables)
-    else:
-        write_index(rows, path, lang)
 
 
 def deliverables_failed(manifest: dict[str, Any]) -> bool:

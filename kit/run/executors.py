@@ -14,28 +14,62 @@ is put back in a fresh state in between); after any failed job the kernel is rep
 The timeout is a wall-clock guard on the whole notebook: when it expires, the kernel is killed,
 the job is recorded as ``timeout`` and the worker starts a new kernel for the next job.
 
-Two ways to run many jobs, both yielding ``(job index, JobResult)`` as jobs finish:
-:func:`run_local` (a process pool on this machine, the default) and :func:`run_dask` (a Dask
-distributed cluster, ``kit run --executor dask --scheduler tcp://HOST:PORT``).
+Executors are found by name in a registry, as papermill finds its engines:
+:func:`register_executor` adds one, :func:`get_executor` returns it.  Every executor is called as
+``executor(jobs, options, *, workers, scheduler)`` and yields ``(job index, JobResult)`` as jobs
+finish.  Two come with the kit: ``local`` (:func:`run_local`, a process pool on this machine, the
+default) and ``dask`` (:func:`run_dask`, a Dask distributed cluster, ``kit run --executor dask
+--scheduler tcp://HOST:PORT``).
+
+Examples
+--------
+>>> {"local", "dask"} <= set(executor_names())
+True
+>>> get_executor("local") is run_local
+True
 
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
-from kit.run.kernels import ExecOptions, _worker_died, execute_job, shutdown_runners
 
+from kit.core.errors import ParameterError
+from kit.run.kernels import ExecOptions, execute_job, shutdown_runners, worker_died_result
 
 if TYPE_CHECKING:
     from kit.run.jobs import Job, JobResult
 
-__all__ = ["run_dask", "run_local"]
+__all__ = ["Executor", "executor_names", "get_executor", "register_executor", "run_dask", "run_local"]
+
+#: ``executor(jobs, options, *, workers, scheduler)`` -> ``(index in jobs, JobResult)`` as they finish.
+Executor = Callable[..., Iterator[tuple[int, "JobResult"]]]
+
+_EXECUTORS: dict[str, Executor] = {}
 
 
-# --------------------------------------------------------------------------------------------
-# One kernel
-# --------------------------------------------------------------------------------------------
+def register_executor(name: str, executor: Executor | None = None) -> Any:
+    """Register ``executor`` under ``name`` (usable as a decorator: ``@register_executor("name")``)."""
+    def add(func: Executor) -> Executor:
+        _EXECUTORS[name] = func
+        return func
+
+    return add(executor) if executor is not None else add
+
+
+def get_executor(name: str) -> Executor:
+    """The executor registered as ``name``; an unknown name is a :class:`ParameterError`."""
+    try:
+        return _EXECUTORS[name]
+    except KeyError:
+        raise ParameterError.from_key("batch.error.unknown_executor", column="executor", name=repr(name),
+                                      known=", ".join(sorted(_EXECUTORS))) from None
+
+
+def executor_names() -> list[str]:
+    """The names of the registered executors."""
+    return list(_EXECUTORS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -53,7 +87,8 @@ __all__ = ["run_dask", "run_local"]
 # --------------------------------------------------------------------------------------------
 
 
-def run_local(jobs: list["Job"], options: ExecOptions, workers: int) -> Iterator[tuple[int, "JobResult"]]:
+@register_executor("local")
+def run_local(jobs: list["Job"], options: ExecOptions, *, workers: int = 1, **_: Any) -> Iterator[tuple[int, "JobResult"]]:
     """Run ``jobs`` in a pool of ``workers`` processes; yield ``(index, result)`` as they finish.
 
     A worker process that dies (killed, out of memory) breaks the pool: the jobs it and the
@@ -82,12 +117,13 @@ def run_local(jobs: list["Job"], options: ExecOptions, workers: int) -> Iterator
                         if tries[i] <= options.retries:
                             pending.append(i)
                         else:
-                            yield i, _worker_died(jobs[i], exc, tries[i])
+                            yield i, worker_died_result(jobs[i], exc, tries[i])
                     except Exception as exc:  # noqa: BLE001 - e.g. a result that would not pickle
-                        yield i, _worker_died(jobs[i], exc, tries[i] + 1)
+                        yield i, worker_died_result(jobs[i], exc, tries[i] + 1)
 
 
-def run_dask(jobs: list["Job"], options: ExecOptions, scheduler: Any) -> Iterator[tuple[int, "JobResult"]]:
+@register_executor("dask")
+def run_dask(jobs: list["Job"], options: ExecOptions, *, scheduler: Any = None, **_: Any) -> Iterator[tuple[int, "JobResult"]]:
     """Run ``jobs`` on a Dask distributed cluster; yield ``(index, result)`` as they finish.
 
     ``scheduler`` is the scheduler's address (``tcp://HOST:PORT``) or a ``distributed.Client``.
@@ -111,7 +147,7 @@ def run_dask(jobs: list["Job"], options: ExecOptions, scheduler: Any) -> Iterato
             try:
                 yield i, future.result()
             except Exception as exc:  # noqa: BLE001 - KilledWorker and friends
-                yield i, _worker_died(jobs[i], exc, 1)
+                yield i, worker_died_result(jobs[i], exc, 1)
         try:
             client.run(shutdown_runners)
         except Exception:  # noqa: BLE001 - workers gone already

@@ -31,7 +31,7 @@ from kit.run.jobs import Job, JobResult
 
 __all__ = [
     "ExecOptions", "KERNEL_NAME", "Kernel", "ResetError", "Runner", "START_TIMEOUT", "execute_job",
-    "notebook_imports", "shutdown_runners",
+    "notebook_imports", "shutdown_runners", "worker_died_result",
 ]
 
 
@@ -170,8 +170,13 @@ def _register_engine() -> None:
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
-    if _ENGINE in papermill_engines._engines:
+    from papermill.exceptions import PapermillException
+
+    try:
+        papermill_engines.get_engine(_ENGINE)
         return
+    except PapermillException:
+        pass
 
     class KernelClient(PapermillNotebookClient):
         before = ""
@@ -414,7 +419,7 @@ def execute_job(job: "Job", options: ExecOptions) -> "JobResult":
     return context.run(lambda: _runner(options).execute(job))
 
 
-def _worker_died(job: "Job", exc: BaseException, attempts: int) -> "JobResult":
+def worker_died_result(job: "Job", exc: BaseException, attempts: int) -> "JobResult":
     from kit.run.jobs import JobResult
 
     return JobResult(store_id=job.store_id, notebook=job.notebook.stem, status="failed", duration_s=0.0,

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from kit.core.files import _sha256_file, data_files
+from kit.core.files import sha256_file, data_files
 
 __all__ = [
     "Fingerprinter", "fingerprint_of", "is_up_to_date", "kit_signature", "previous_entries",
@@ -50,7 +50,7 @@ def workspace_files(folder: str | Path) -> list[tuple[str, str]]:
     root = Path(folder).expanduser()
     if not root.is_dir():
         return []
-    return [(p.name, _sha256_file(p)) for p in sorted(root.glob("*.y*ml")) if p.is_file()]
+    return [(p.name, sha256_file(p)) for p in sorted(root.glob("*.y*ml")) if p.is_file()]
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +94,7 @@ class Fingerprinter:
     def __call__(self, notebook: Path, parameters: Mapping[str, Any]) -> str:
         notebook = Path(notebook)
         if notebook not in self._notebooks:
-            self._notebooks[notebook] = _sha256_file(notebook)
+            self._notebooks[notebook] = sha256_file(notebook)
         data_dir = str(parameters.get("data_dir", ""))
         if data_dir not in self._data:
             self._data[data_dir] = data_files(data_dir) if data_dir else []

@@ -11,117 +11,27 @@ kernel back in its fresh state before every job:
 * warning filters are restored and the "already shown" registries cleared, so a warning shows
   in every report, not only the first;
 * the working directory is set to the notebook's folder (as papermill's ``cwd`` does);
-* :class:`kit.core.errors.KitError`'s message language is reset.
+* the message language of :class:`kit.core.errors.KitError` is reset to English.
 
-What is deliberately *kept* are imported modules and a small cache of pure, expensive results
-shared by every store's report: :func:`kit.intake.load.load_chain` (keyed by the data folder's files,
-their sizes and modification times) and the chain-wide CLV fits (keyed by a hash of the input
-table).  Callers get deep copies, so a notebook that modifies a table in place cannot leak into
-the next report.  ``kit run --fresh-kernels`` turns all of this off (one kernel per job).
-
-Examples
---------
->>> calls = []
->>> def slow(frame_len):
-...     calls.append(frame_len)
-...     return {"n": frame_len}
->>> fast = memoized(slow, key=lambda n: n)
->>> fast(3) == fast(3) == {"n": 3}, len(calls)
-(True, 1)
+What is deliberately *kept* are imported modules and the results of the kit's explicit cache
+(:mod:`kit.core.cache`), which :func:`snapshot` turns on: the loaded chain
+(:func:`kit.intake.load.load_chain`) and the chain-wide CLV fits are computed once per worker and
+shared by every store's report.  ``kit run --fresh-kernels`` turns all of this off (one kernel
+per job).
 """
 
 from __future__ import annotations
 
-import copy
-import functools
-import hashlib
 import os
 import sys
 import warnings
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["CACHED", "between_jobs", "install_caches", "memoized", "snapshot", "warm_up"]
+__all__ = ["between_jobs", "snapshot", "warm_up"]
 
 _STATE: dict[str, Any] = {}
 
-
-def memoized(func: Callable, key: Callable[..., Any], size: int = 4) -> Callable:
-    """``func`` with a small LRU cache keyed by ``key(*args, **kwargs)``; hits are deep copies.
-
-    ``key`` returning ``None`` means "do not cache this call".
-    """
-    cache: OrderedDict[Any, Any] = OrderedDict()
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        k = key(*args, **kwargs)
-        if k is None:
-            return func(*args, **kwargs)
-        if k in cache:
-            cache.move_to_end(k)
-            return copy.deepcopy(cache[k])
-        value = func(*args, **kwargs)
-        cache[k] = value
-        while len(cache) > size:
-            cache.popitem(last=False)
-        return copy.deepcopy(value)
-
-    wrapper.__kit_memoized__ = True  # type: ignore[attr-defined]
-    return wrapper
-
-
-def _chain_key(data_dir: Any, *, mapping: Any = None, rejects_dir: Any = None, ces_scale: int = 7) -> Any:
-    from kit.core.files import data_files
-
-    if rejects_dir is not None or not isinstance(mapping, (str, Path, type(None))):
-        return None  # writes elsewhere or an in-memory mapping: not cached
-    folder = Path(data_dir).resolve()
-    return (str(folder), tuple(data_files(folder)), str(mapping), ces_scale)
-
-
-def _frame_key(*args: Any, **kwargs: Any) -> Any:
-    import pandas as pd
-
-    digest = hashlib.sha256()
-    for value in [*args, *sorted(kwargs.items())]:
-        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], pd.DataFrame):
-            digest.update(str(value[0]).encode())
-            value = value[1]
-        if isinstance(value, pd.DataFrame):
-            digest.update(repr((list(value.columns), [str(t) for t in value.dtypes])).encode())
-            digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
-        else:
-            digest.update(repr(value).encode())
-    return digest.hexdigest()
-
-
-#: ``(module, function, key)`` of the pure functions a warm kernel caches.
-CACHED: tuple[tuple[str, str, Callable[..., Any]], ...] = (
-    ("kit.intake.load", "load_chain", _chain_key),
-    ("kit.loyalty.clv", "fit_bgnbd", _frame_key),
-    ("kit.loyalty.clv", "fit_gamma_gamma", _frame_key),
-)
-
-
-def install_caches(cached: Iterable[tuple[str, str, Callable[..., Any]]] = CACHED) -> list[str]:
-    """Replace each listed function, in its module and every ``kit`` module that imported it."""
-    import importlib
-
-    done = []
-    for module_name, name, key in cached:
-        module = importlib.import_module(module_name)
-        original = getattr(module, name)
-        if getattr(original, "__kit_memoized__", False):
-            continue
-        fast = memoized(original, key)
-        for mod in list(sys.modules.values()):
-            if getattr(mod, "__name__", "").startswith("kit") and getattr(mod, name, None) is original:
-                setattr(mod, name, fast)
-        done.append(f"{module_name}.{name}")
-    return done
 
 
 def warm_up(modules: Iterable[str] = ()) -> None:
@@ -148,13 +58,14 @@ def warm_up(modules: Iterable[str] = ()) -> None:
 
 
 def snapshot(cache: bool = True) -> None:
-    """Once per kernel, after :func:`warm_up`: install the caches.
+    """Once per kernel, after :func:`warm_up`: turn the kit's cache on (unless ``cache=False``).
 
     matplotlib's and the warnings' state are remembered by the first :func:`between_jobs`,
     once every start-up hook has run.
     """
-    if cache:
-        install_caches()
+    from kit.core.cache import enable_cache
+
+    enable_cache(cache)
 
 
 def _remember() -> None:
@@ -182,9 +93,11 @@ def between_jobs(cwd: str) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 matplotlib.rcParams.update(_STATE["rc"])
+    # resetwarnings() also invalidates every module's "already shown" registry, so a warning
+    # shows in every report; then the filters of a fresh kernel are put back.
+    warnings.resetwarnings()
     if "warnings" in _STATE:
         warnings.filters[:] = _STATE["warnings"]
-    warnings._filters_mutated()  # type: ignore[attr-defined]  # forget "already shown" warnings
     from kit.core.errors import set_message_language
 
     set_message_language("en")

@@ -63,16 +63,8 @@ import pandas as pd
 from kit.core.errors import DataError, ParameterError, Text
 
 __all__ = [
-    "StoreCalendar",
-    "parse_hours",
-    "china_official_days",
-    "calendars_from_stores",
-    "business_minutes",
-    "calendar_minutes",
-    "add_business_minutes",
-    "elapsed_minutes",
-    "deadlines",
-    "CLOCKS",
+    "CLOCKS", "StoreCalendar", "WEEKDAYS", "add_business_minutes", "business_minutes", "calendar_minutes",
+    "calendars_from_stores", "china_official_days", "deadlines", "elapsed_minutes", "parse_hours",
 ]
 
 #: The two clocks a service standard can be measured on.

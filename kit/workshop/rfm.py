@@ -10,7 +10,7 @@ import pandas as pd
 
 from kit.core.errors import DataError, ParameterError
 from kit.core.i18n import check_lang, label_of, t
-from kit.workshop.customer_types import CustomerType, Priority, _COMP, _FAST, _FOLL, _PERS, _PREF, _PROG, _need
+from kit.workshop.customer_types import SEED_NEEDS, CustomerType, Priority
 
 __all__ = ["SEGMENTS", "rfm_scores", "rfm_segment", "rfm_summary", "rfm_table", "segment_to_customer_type"]
 
@@ -32,10 +32,13 @@ _SEGMENT_PRIORITY: dict[str, Priority] = {
 }
 
 
-_SEGMENT_NEEDS: dict[str, list[tuple[str, str, str | None]]] = {
-    "champions": [_PREF, _FOLL], "loyal": [_PREF, _PERS], "new": [_FAST, _PROG],
-    "potential_loyalist": [_PERS, _FOLL], "need_attention": [_PROG, _FOLL], "about_to_sleep": [_FOLL, _FAST],
-    "cant_lose": [_PERS, _COMP], "at_risk": [_COMP, _FOLL], "hibernating": [_FAST], "lost": [_COMP],
+_SEGMENT_NEEDS: dict[str, list[str]] = {  # segment -> feature codes of SEED_NEEDS
+    "champions": ["remember_preferences", "proactive_follow_up"], "loyal": ["remember_preferences", "personalised_solution"],
+    "new": ["fast_response", "progress_updates"], "potential_loyalist": ["personalised_solution", "proactive_follow_up"],
+    "need_attention": ["progress_updates", "proactive_follow_up"], "about_to_sleep": ["proactive_follow_up", "fast_response"],
+    "cant_lose": ["personalised_solution", "clear_compensation_policy"],
+    "at_risk": ["clear_compensation_policy", "proactive_follow_up"], "hibernating": ["fast_response"],
+    "lost": ["clear_compensation_policy"],
 }
 
 
@@ -236,7 +239,7 @@ def segment_to_customer_type(
         directness="direct",
         description_zh=t(f"customers.segment_description.{segment}", "zh"),
         description_en=t(f"customers.segment_description.{segment}", "en"),
-        key_needs=[_need(*n) for n in _SEGMENT_NEEDS[segment]],
+        key_needs=[SEED_NEEDS[code] for code in _SEGMENT_NEEDS[segment]],
         share=share,
         share_basis=share_basis,
         priority=_SEGMENT_PRIORITY[segment],

@@ -22,12 +22,12 @@ import pandas as pd
 
 from kit.core.periods import filter_period
 from kit.core.errors import WorkspaceError
+from kit.core.display import format_share
 from kit.core.i18n import t
 from kit.intake.load import Chain, load_chain
 from kit.core.errors import set_message_language
 from kit.run.params import WorkshopParams, validate_params
 from kit.workshop.workspace import Workspace, create_workspace, open_workspace
-from kit.audit.history import _fmt_share
 
 if TYPE_CHECKING:
     from kit.workshop.card import StandardsCard
@@ -137,7 +137,7 @@ def sla_table(standards: Any, lang: str) -> pd.DataFrame:
         "tier": anyone if r.tier == ANY else label_of("tier", r.tier, lang),
         "target_minutes": f"{r.target_minutes:g}",
         "clock": t(f"widgets.option.{r.clock}", lang),
-        "required": _fmt_share(r.required_attainment),
+        "required": format_share(r.required_attainment),
     } for r in standards.sla]
     frame = pd.DataFrame(rows, columns=["metric", "channel", "tier", "target_minutes", "clock", "required"])
     return frame.rename(columns={c: t(f"widgets.field.{c}", lang) for c in frame.columns})
