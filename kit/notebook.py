@@ -37,6 +37,8 @@ from kit.core.privacy import mask_frame
 from kit.workshop.standards import Standards, default_standards, store_calendars
 from kit.workshop.workspace import load_standards
 
+__all__ = ["StoreReport", "open_store_report", "set_message_language"]
+
 
 @dataclass(frozen=True)
 class StoreReport:
