@@ -14,7 +14,7 @@ from scipy.special import gamma as gamma_fn
 from kit.loyalty.clv import BgNbd, GammaGamma, _bgnbd_ll, fit_bgnbd, fit_gamma_gamma, margin_multiple_clv, model_clv, frequency_recency_summary
 from kit.core.errors import DataError, ParameterError
 
-CDNOW = Path(__file__).parent / "fixtures" / "cdnow" / "cdnow_customers_summary_with_transactions.csv"
+CDNOW = Path(__file__).resolve().parents[1] / "fixtures" / "cdnow" / "cdnow_customers_summary_with_transactions.csv"
 PUBLISHED_BGNBD = BgNbd(r=0.243, alpha=4.414, a=0.793, b=2.426)
 PUBLISHED_GG = GammaGamma(p=6.25, q=3.74, gamma=15.44)
 

@@ -17,7 +17,7 @@ from kit.cli import main as kit_main
 from kit.workshop.widgets import CustomerTypesForm, StandardsForm
 from kit.workshop.workspace import open_workspace
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def _new_workspace(tmp_path, capsys):

@@ -13,7 +13,7 @@ from kit.run.params import ChainParams, validate_params
 from kit.core.privacy import find_pii
 from kit.run.html import export_html, external_refs
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "00_chain_overview.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "00_chain_overview.ipynb"
 
 
 @pytest.fixture(scope="module")

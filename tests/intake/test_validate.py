@@ -11,7 +11,7 @@ import pandas as pd
 from kit.intake.sample import write_chain
 from kit.intake.validate import add_parser, validate_command
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "intake"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "intake"
 
 
 def run(*args, **kw) -> tuple[int, str, str]:

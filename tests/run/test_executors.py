@@ -17,7 +17,7 @@ from kit.run.batch import run_batch
 from kit.run.kernels import notebook_imports
 
 pytestmark = pytest.mark.slow
-FAULTS = Path(__file__).parent / "fixtures" / "notebooks" / "faults.ipynb"
+FAULTS = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks" / "faults.ipynb"
 PERIOD = (date(2026, 1, 1), date(2026, 3, 31))
 
 

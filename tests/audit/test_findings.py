@@ -7,7 +7,7 @@ import pytest
 from kit.audit.findings import REMEDIES, REMEDY_OF, audit_findings, describe_findings, remedy_link
 from kit.workshop.standards import default_standards
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 T = pd.Timestamp
 
 

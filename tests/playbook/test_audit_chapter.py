@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-CHAPTER = Path(__file__).resolve().parent.parent / "playbook"
+CHAPTER = Path(__file__).resolve().parents[2] / "playbook"
 
 
 def _anchors(text):

@@ -18,7 +18,7 @@ from kit.intake.readers import detect_encoding
 from kit.intake.mapping import read_mapping
 from kit.intake.sample import write_chain
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "intake"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "intake"
 STORES = FIX / "stores.csv"
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-PLAYBOOK = Path(__file__).resolve().parent.parent / "playbook"
+PLAYBOOK = Path(__file__).resolve().parents[2] / "playbook"
 CHAPTERS = ["01_customer_types", "02_service_standards"]
 
 

@@ -10,7 +10,7 @@ import pytest
 from kit.run.kernels import KERNEL_NAME
 from kit.core.privacy import find_pii
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "04_satisfaction_loyalty.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04_satisfaction_loyalty.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_playbook_anchors_exist_in_both_languages():
 
     from kit.loyalty.servqual import DIMENSIONS
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     used = {"reading-scores", "loyalty-conversation", "clv", "service-recovery", "key-drivers", "scorecard"}
     used |= {f"remedy-{d}" for d in DIMENSIONS}
     code = "".join((root / "kit" / "loyalty" / name).read_text(encoding="utf-8") for name in ("report.py",))
