@@ -58,8 +58,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     store_ids = select_stores(stores, args.stores)
     names = [n.strip() for n in (args.notebooks or args.notebook).split(",") if n.strip()]
     out = Path(args.out or f"reports/{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
-    jobs = [job for name in names for job in plan_jobs(name, store_ids, period=period, data_dir=data_dir,
-                                                           lang=lang, out_dir=out, workspace=args.workspace)]
+    settings = _settings(args.set)
+    jobs = [job for name in names for job in plan_jobs(name, store_ids, period=period, data_dir=data_dir, lang=lang,
+                                                       out_dir=out, workspace=args.workspace, settings=settings)]
+    unused = sorted(set(settings) - {k for job in jobs for k in job.parameters})
+    if unused:
+        raise ParameterError.from_key("batch.params.error.unknown_setting", column="set", names=", ".join(unused))
     finish = None
     if not args.no_deliverables:
         from kit.chain.deliverables import finish_run
@@ -87,6 +91,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if deliverables_failed(manifest):
         print(t("batch.deliverables_failed", lang, error=manifest["deliverables"].get("error")))
     return EXIT_PARTIAL if failed or deliverables_failed(manifest) else 0
+
+
+def _settings(pairs: list[str] | None) -> dict[str, str]:
+    """``["margin=0.35", ...]`` (``kit run --set``) as a dict; a pair without ``=`` is a ParameterError."""
+    from kit.core.errors import ParameterError
+
+    out = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError.from_key("batch.params.error.bad_setting", column="set", value=repr(pair))
+        out[key.strip()] = value.strip()
+    return out
 
 
 def _dask_client(address: str):
@@ -143,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="do not make PDFs of the reports")
     p.add_argument("--no-deliverables", action="store_true", help="skip the Excel workbook and PDFs")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="a notebook setting for every report that has it, e.g. --set margin=0.35 (repeatable)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("workspace", help="client workspaces (customer types, standards)")

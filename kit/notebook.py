@@ -88,16 +88,18 @@ class StoreReport:
         return lines
 
 
-def open_store_report(**raw: Any) -> StoreReport:
+def open_store_report(*, params_model: type[ReportParams] = ReportParams, **raw: Any) -> StoreReport:
     """Validate the parameters, load the data and return the store's view of it.
 
     Parameters
     ----------
+    params_model : the notebook's parameter model (:class:`kit.run.params.ReportParams` or a
+        subclass with the notebook's own settings, e.g. :class:`kit.run.params.LoyaltyParams`)
     **raw
-        The notebook's parameters (see :class:`kit.run.params.ReportParams`).
+        The notebook's parameters.
     """
     set_message_language(str(raw.get("lang", "en")))
-    params = validate_params(ReportParams, **raw)
+    params = validate_params(params_model, **raw)
     setup_fonts()
     chain = load_chain(params.data_dir)
     if not params.unmask:  # mask once, before any table of the chain can be shown

@@ -82,3 +82,15 @@ def test_an_unwritable_output_is_one_message_not_a_traceback(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert "Traceback" not in err and str(blocker) in err
+
+
+def test_notebook_settings_are_checked_before_anything_runs(small_chain_dir, tmp_path, capsys):
+    base = ["run", "--data", str(small_chain_dir), "--period", "2026-01-01..2026-03-31", "--lang", "en",
+            "--out", str(tmp_path / "run"), "--notebooks", "03,04"]
+    assert main([*base, "--set", "margin=lots"]) == 2
+    assert "margin" in capsys.readouterr().err
+    assert main([*base, "--set", "colour=blue"]) == 2
+    assert "colour" in capsys.readouterr().err
+    assert main([*base, "--set", "margin"]) == 2
+    assert "KEY=VALUE" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()

@@ -72,6 +72,7 @@ _EXPORTS: dict[str, str] = {
     'margin_multiple_clv': 'clv',
     'model_clv': 'clv',
     'model_clv_for_store': 'report',
+    'model_parameters': 'report',
     'monthly_nps': 'report',
     'newcombe_interval': 'recovery',
     'nps_mix_chart': 'charts',

@@ -473,9 +473,13 @@ def complaint_driver_frame(
 # --------------------------------------------------------------------------------------------
 # text
 # --------------------------------------------------------------------------------------------
-def describe_drivers(result: DriverResult, lang: str, label_group: str | None = None, link: str = "") -> str:
-    """One paragraph naming the strongest driver, its share and the model's R², plus the caveats."""
-    if result.table.empty:
+def describe_drivers(result: DriverResult | None, lang: str, label_group: str | None = None, link: str = "") -> str:
+    """One paragraph naming the strongest driver, its share and the model's R², plus the caveats.
+
+    ``result`` None (too little data for a model, see :func:`kit.loyalty.report.drivers_or_none`)
+    says so.
+    """
+    if result is None or result.table.empty:
         return t("drivers.text.none", lang)
     top = result.table.iloc[0]
     name = label_of(label_group, top["predictor"], lang) if label_group else str(top["predictor"])

@@ -34,8 +34,8 @@ from kit.loyalty.survey import MIN_N, ces_table, compare, compare_to_rest, csat_
 
 __all__ = [
     "PLAYBOOK", "describe_clv", "describe_loyalty", "describe_scores", "describe_servqual",
-    "drivers_or_none", "labelled", "largest_gap", "model_clv_for_store", "monthly_nps", "period_retention",
-    "playbook_link", "score_changes", "score_summary", "simple_clv",
+    "drivers_or_none", "labelled", "largest_gap", "model_clv_for_store", "model_parameters", "monthly_nps",
+    "period_retention", "playbook_link", "score_changes", "score_summary", "simple_clv",
 ]
 
 PLAYBOOK = "../playbook/04_satisfaction_loyalty.{lang}.md"
@@ -369,6 +369,19 @@ def labelled(frame: pd.DataFrame, lang: str, group: str, *, percent: Any = (), d
     names = labels(group, lang)
     shared = labels("column", lang)
     return out.rename(columns={c: names.get(c, shared.get(c, c)) for c in out.columns})
+
+
+def model_parameters(bgnbd: BgNbd, gg: GammaGamma) -> pd.DataFrame:
+    """The fitted parameters of the two CLV models as one table: ``model``, ``parameter``, ``value``.
+
+    Examples
+    --------
+    >>> m = model_parameters(BgNbd(0.243, 4.414, 0.793, 2.426), GammaGamma(6.25, 3.74, 15.44))
+    >>> m["model"].tolist().count("BG/NBD"), m["model"].tolist().count("Gamma-Gamma")
+    (4, 3)
+    """
+    rows = [("BG/NBD", k, v) for k, v in bgnbd.params.items()] + [("Gamma-Gamma", k, v) for k, v in gg.params.items()]
+    return pd.DataFrame(rows, columns=["model", "parameter", "value"])
 
 
 def drivers_or_none(frame: pd.DataFrame, target: str = "nps", **options: Any) -> Any:

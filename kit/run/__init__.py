@@ -25,6 +25,8 @@ _EXPORTS: dict[str, str] = {
     'JobResult': 'jobs',
     'KERNEL_NAME': 'kernels',
     'Kernel': 'kernels',
+    'LoyaltyParams': 'params',
+    'NOTEBOOK_MODELS': 'params',
     'NOTEBOOK_SCOPES': 'params',
     'PRINT_TIMEOUT_S': 'pdf',
     'ReportParams': 'params',

@@ -123,11 +123,14 @@ class JobResult:
 
 
 def plan_jobs(notebook: str, store_ids: list[str], *, period: tuple[date, date], data_dir: Path, lang: str,
-              out_dir: Path, workspace: str = "", extra: dict[str, Any] | None = None) -> list[Job]:
+              out_dir: Path, workspace: str = "", extra: dict[str, Any] | None = None,
+              settings: dict[str, Any] | None = None) -> list[Job]:
     """The validated :class:`Job` list of one notebook (raises before anything runs if a parameter is bad).
 
     A ``store`` notebook gives one job per id in ``store_ids``; a ``chain`` or ``workshop``
-    notebook one job for the chain (``store_ids`` is then ignored).
+    notebook one job for the chain (``store_ids`` is then ignored).  ``extra`` parameters must
+    all be known to the notebook; ``settings`` (``kit run --set KEY=VALUE``) are applied where
+    the notebook's parameter model has them (see :func:`kit.run.params.params_model`), typed by it.
 
     Examples
     --------
@@ -136,6 +139,9 @@ def plan_jobs(notebook: str, store_ids: list[str], *, period: tuple[date, date],
     ...                  data_dir=".", lang="en", out_dir="run")
     >>> [(j.store_id, j.output.parent.name, j.parameters["store_id"]) for j in jobs]
     [('001', '001', '001'), ('002', '002', '002')]
+    >>> plan_jobs("04", ["001"], period=(date(2026, 1, 1), date(2026, 3, 31)), data_dir=".", lang="en",
+    ...           out_dir="run", settings={"margin": "0.35"})[0].parameters["margin"]
+    0.35
     """
     path = resolve_notebook(notebook)
     scope = notebook_scope(path.stem)
@@ -149,9 +155,12 @@ def plan_jobs(notebook: str, store_ids: list[str], *, period: tuple[date, date],
         runs = [(CHAIN, dict(store_id="", **common))]
     else:
         runs = [(CHAIN, dict(common))]
+    own = {k: v for k, v in (settings or {}).items() if k in model.model_fields}
     jobs = []
     for store_id, values in runs:
         values.update(extra or {})
-        validate_params(model, **values)
+        values.update(own)
+        checked = validate_params(model, **values)
+        values.update({k: getattr(checked, k) for k in own})  # "0.35" from the command line -> 0.35
         jobs.append(Job(notebook=path, store_id=store_id, parameters=values, out_dir=Path(out_dir).resolve(), scope=scope))
     return jobs

@@ -22,14 +22,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kit.core.errors import ParameterError
 from kit.core.validation import invalid, problem
 
 __all__ = [
-    "ChainParams", "NOTEBOOK_SCOPES", "ReportParams", "WorkshopParams", "notebook_scope", "params_model",
-    "validate_params",
+    "ChainParams", "LoyaltyParams", "NOTEBOOK_MODELS", "NOTEBOOK_SCOPES", "ReportParams", "WorkshopParams",
+    "notebook_scope", "params_model", "validate_params",
 ]
 
 
@@ -69,6 +69,21 @@ class ReportParams(ChainParams):
     store_id: str
 
 
+class LoyaltyParams(ReportParams):
+    """Parameters of ``04_satisfaction_loyalty``: the store report's, plus its analysis settings.
+
+    ``margin`` is the gross margin on sales used for lifetime value; ``window_days`` the
+    "bought again within N days" window after a complaint; ``inactive_days`` the churn rule (no
+    purchase for longer than this); ``horizon_weeks`` the horizon of the probabilistic CLV model.
+    ``kit run --set margin=0.35`` changes one for every store.
+    """
+
+    margin: float = Field(0.30, gt=0, le=1)
+    window_days: int = Field(90, ge=1, le=3650)
+    inactive_days: int = Field(90, ge=1, le=3650)
+    horizon_weeks: int = Field(52, ge=1, le=520)
+
+
 class WorkshopParams(_Params):
     """Parameters of notebooks 01 and 02 (``store_id=""`` = the whole chain)."""
 
@@ -91,6 +106,8 @@ NOTEBOOK_SCOPES: dict[str, str] = {
 }
 
 _MODELS: dict[str, type[BaseModel]] = {"store": ReportParams, "chain": ChainParams, "workshop": WorkshopParams}
+#: Notebooks with settings of their own beyond their scope's parameters.
+NOTEBOOK_MODELS: dict[str, type[BaseModel]] = {"04_satisfaction_loyalty": LoyaltyParams}
 
 
 def notebook_scope(stem: str) -> str:
@@ -109,10 +126,10 @@ def params_model(stem: str) -> type[BaseModel]:
 
     Examples
     --------
-    >>> params_model("04_satisfaction_loyalty").__name__
-    'ReportParams'
+    >>> params_model("03_complaint_audit").__name__, params_model("04_satisfaction_loyalty").__name__
+    ('ReportParams', 'LoyaltyParams')
     """
-    return _MODELS[notebook_scope(stem)]
+    return NOTEBOOK_MODELS.get(stem) or _MODELS[notebook_scope(stem)]
 
 
 

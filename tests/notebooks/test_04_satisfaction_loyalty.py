@@ -23,12 +23,21 @@ def six_month_chain_dir(tmp_path_factory):
     return folder
 
 
-def test_parameters_cell_matches_notebook_03():
+def test_parameters_cell_is_notebook_03s_plus_the_analysis_settings():
+    from papermill.inspection import inspect_notebook
+
+    from kit.run.params import LoyaltyParams, ReportParams
+
     nb = nbformat.read(NOTEBOOK, as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "code")
-    ref = nbformat.read(NOTEBOOK.with_name("03_complaint_audit.ipynb"), as_version=4)
-    ref_first = next(c for c in ref.cells if c.cell_type == "code")
-    assert first.source == ref_first.source and first.metadata["tags"] == ["parameters"]
+    assert first.metadata["tags"] == ["parameters"]
+    mine = inspect_notebook(str(NOTEBOOK))
+    ref = inspect_notebook(str(NOTEBOOK.with_name("03_complaint_audit.ipynb")))
+    assert {k: v["default"] for k, v in ref.items()} == {k: mine[k]["default"] for k in ref}
+    assert set(mine) == set(LoyaltyParams.model_fields) and set(ref) == set(ReportParams.model_fields)
+    defaults = LoyaltyParams.model_fields
+    for name in set(mine) - set(ref):  # the notebook's defaults are the model's
+        assert float(mine[name]["default"]) == defaults[name].default
 
 
 @pytest.mark.slow
