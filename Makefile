@@ -9,7 +9,7 @@ SAMPLE := data/sample
 PERIOD ?= 2026-01-01..2026-12-31
 RUN    ?= reports/demo
 
-.PHONY: setup sample demo test bench lab clean
+.PHONY: setup sample demo test lint format bench lab clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,16 @@ demo: sample
 
 test: sample
 	$(BIN)/python -m pytest
+
+# Lint and format with ruff (configured in pyproject.toml); `make test` checks both too.
+LINTED := kit tests benchmarks notebooks
+lint: setup
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+format: setup
+	$(BIN)/ruff check --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
 
 # Speed and memory benchmarks: they print figures and ratios against baselines measured in the
 # same run (they are not tests). bench_batch runs 100 reports: allow several minutes.

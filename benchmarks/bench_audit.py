@@ -58,17 +58,20 @@ def generate(rows: int, stores: int, seed: int = 5) -> pd.DataFrame:
     end = np.datetime64("2026-12-31T23:59:59", "s")
     first = np.where(first <= end, first, np.datetime64("NaT"))
     resolved = np.where(resolved <= end, resolved, np.datetime64("NaT"))
-    return pd.DataFrame({
-        "complaint_id": pd.array(np.char.add("T", np.arange(rows).astype(str)), dtype="string"),
-        "store_id": pd.array(np.char.zfill(rng.integers(1, stores + 1, rows).astype(str), 3), dtype="string"),
-        "channel": pd.array(channel, dtype="string"),
-        "tier": pd.array(tier, dtype="string"),
-        "category": pd.array(rng.choice(np.array(list(CATEGORIES)), rows, p=CATEGORY_BASE_P / CATEGORY_BASE_P.sum()),
-                             dtype="string"),
-        "created_at": created.astype("datetime64[us]"),
-        "first_response_at": first.astype("datetime64[us]"),
-        "resolved_at": resolved.astype("datetime64[us]"),
-    })
+    return pd.DataFrame(
+        {
+            "complaint_id": pd.array(np.char.add("T", np.arange(rows).astype(str)), dtype="string"),
+            "store_id": pd.array(np.char.zfill(rng.integers(1, stores + 1, rows).astype(str), 3), dtype="string"),
+            "channel": pd.array(channel, dtype="string"),
+            "tier": pd.array(tier, dtype="string"),
+            "category": pd.array(
+                rng.choice(np.array(list(CATEGORIES)), rows, p=CATEGORY_BASE_P / CATEGORY_BASE_P.sum()), dtype="string"
+            ),
+            "created_at": created.astype("datetime64[us]"),
+            "first_response_at": first.astype("datetime64[us]"),
+            "resolved_at": resolved.astype("datetime64[us]"),
+        }
+    )
 
 
 def _standards(clock: str):
@@ -142,7 +145,6 @@ def child(mode: str, path: str, result: str) -> None:
     """One measurement in this (fresh) process; writes its figures and table as JSON."""
     import duckdb  # noqa: F401 - imports are not part of the measured audit
 
-
     frame = pd.read_parquet(path)
     for col in ("store_id", "channel", "tier", "category", "complaint_id"):
         frame[col] = frame[col].astype("string")
@@ -158,9 +160,19 @@ def child(mode: str, path: str, result: str) -> None:
         dims = ["store_id", "tier", "channel", "category", "month"]
         table["dimension"] = table[dims].notna().idxmax(axis=1)
         table["key"] = table[dims].bfill(axis=1).iloc[:, 0]
-    counts = table[["dimension", "key", "met", "breached", "at_risk"]].astype({"key": str, "met": int, "breached": int, "at_risk": int})
-    Path(result).write_text(json.dumps({"seconds": seconds, "peak_mb": _rss_mb(), "loaded_mb": loaded,
-                                        "table": counts.sort_values(["dimension", "key"]).values.tolist()}))
+    counts = table[["dimension", "key", "met", "breached", "at_risk"]].astype(
+        {"key": str, "met": int, "breached": int, "at_risk": int}
+    )
+    Path(result).write_text(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": _rss_mb(),
+                "loaded_mb": loaded,
+                "table": counts.sort_values(["dimension", "key"]).values.tolist(),
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -185,11 +197,16 @@ def main() -> None:
     same = runs["calendar"]["table"] == runs["duckdb"]["table"]
     base = runs["duckdb"]["seconds"]
     print(f"\n{'run':<32}{'wall s':>9}{'peak MB':>10}{'MB after load':>15}{'x DuckDB':>10}")
-    names = {"duckdb": "DuckDB SQL (calendar clock)", "calendar": "kit, calendar clock",
-             "business": "kit, business-hours clocks"}
+    names = {
+        "duckdb": "DuckDB SQL (calendar clock)",
+        "calendar": "kit, calendar clock",
+        "business": "kit, business-hours clocks",
+    }
     for mode in ("duckdb", "calendar", "business"):
         r = runs[mode]
-        print(f"{names[mode]:<32}{r['seconds']:>9.2f}{r['peak_mb']:>10.0f}{r['loaded_mb']:>15.0f}{r['seconds'] / base:>10.2f}")
+        print(
+            f"{names[mode]:<32}{r['seconds']:>9.2f}{r['peak_mb']:>10.0f}{r['loaded_mb']:>15.0f}{r['seconds'] / base:>10.2f}"
+        )
     print(f"\nkit calendar-clock table equals DuckDB's: {same} ({len(runs['duckdb']['table'])} groups)")
     print("targets: kit within 2x DuckDB, peak <= 2048 MB")
 

@@ -44,8 +44,8 @@ def _outputs(path: Path) -> list:
 
 
 def time_batch(data: Path, out: Path, stores: list[str], workers: int, fresh: bool = False) -> tuple[float, list]:
-    from kit.run.jobs import plan_jobs
     from kit.run.batch import run_batch
+    from kit.run.jobs import plan_jobs
 
     jobs = [j for nb in NOTEBOOKS for j in plan_jobs(nb, stores, period=PERIOD, data_dir=data, lang="zh", out_dir=out)]
     started = time.perf_counter()
@@ -61,10 +61,33 @@ def time_naive(data: Path, out: Path, stores: list[str]) -> list[tuple[str, str,
         for store in stores:
             target = out / store / f"{nb}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
-            cmd = [str(papermill), str(ROOT / "notebooks" / f"{nb}.ipynb"), str(target), "-k", "python3",
-                   "--cwd", str(ROOT / "notebooks"), "-r", "store_id", store,
-                   "-r", "period_start", PERIOD[0].isoformat(), "-r", "period_end", PERIOD[1].isoformat(),
-                   "-r", "data_dir", str(data.resolve()), "-r", "lang", "zh", "-r", "workspace", ""]
+            cmd = [
+                str(papermill),
+                str(ROOT / "notebooks" / f"{nb}.ipynb"),
+                str(target),
+                "-k",
+                "python3",
+                "--cwd",
+                str(ROOT / "notebooks"),
+                "-r",
+                "store_id",
+                store,
+                "-r",
+                "period_start",
+                PERIOD[0].isoformat(),
+                "-r",
+                "period_end",
+                PERIOD[1].isoformat(),
+                "-r",
+                "data_dir",
+                str(data.resolve()),
+                "-r",
+                "lang",
+                "zh",
+                "-r",
+                "workspace",
+                "",
+            ]
             started = time.perf_counter()
             subprocess.run(cmd, check=True, capture_output=True)
             runs.append((nb, store, time.perf_counter() - started))
@@ -94,9 +117,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stores", type=int, default=50, help="stores in the sample chain (default 50)")
     parser.add_argument("--months", type=int, default=12, help="months of data (default 12)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="batch workers (default: cores)")
-    parser.add_argument("--naive-sample", type=int, default=0,
-                        help="time only K papermill calls per notebook and extrapolate (default: all)")
-    parser.add_argument("--kernel-samples", type=int, default=4, help="bare kernel starts timed for the floor (default 4)")
+    parser.add_argument(
+        "--naive-sample",
+        type=int,
+        default=0,
+        help="time only K papermill calls per notebook and extrapolate (default: all)",
+    )
+    parser.add_argument(
+        "--kernel-samples", type=int, default=4, help="bare kernel starts timed for the floor (default 4)"
+    )
     parser.add_argument("--fresh", action="store_true", help="also time the batch with a fresh kernel per report")
     parser.add_argument("--keep", help="keep the chain and the run folders here")
     args = parser.parse_args(argv)
@@ -116,11 +145,15 @@ def main(argv: list[str] | None = None) -> int:
 
     wall, results = time_batch(data, work / "batch", stores, args.workers)
     failed = [r for r in results if r.status != "ok"]
-    print(f"\nbatch (reused kernels): {wall:.1f} s total, {wall / n_reports:.2f} s per report"
-          f" ({len(results) - len(failed)} ok, {len(failed)} failed)")
+    print(
+        f"\nbatch (reused kernels): {wall:.1f} s total, {wall / n_reports:.2f} s per report"
+        f" ({len(results) - len(failed)} ok, {len(failed)} failed)"
+    )
     for nb in NOTEBOOKS:
         mine = [r.duration_s for r in results if r.notebook == nb]
-        print(f"  {nb}: {sum(mine):.1f} s summed over {len(mine)} reports, {sum(mine) / len(mine):.2f} s per report in a worker")
+        print(
+            f"  {nb}: {sum(mine):.1f} s summed over {len(mine)} reports, {sum(mine) / len(mine):.2f} s per report in a worker"
+        )
     if args.fresh:
         fresh_wall, _ = time_batch(data, work / "batch-fresh", stores, args.workers, fresh=True)
         print(f"batch (fresh kernel per report): {fresh_wall:.1f} s total, {fresh_wall / n_reports:.2f} s per report")
@@ -130,15 +163,21 @@ def main(argv: list[str] | None = None) -> int:
     naive_measured = sum(s for _, _, s in runs)
     per_nb = {nb: [s for n, _, s in runs if n == nb] for nb in NOTEBOOKS}
     naive_total = sum(sum(v) / len(v) * len(stores) for v in per_nb.values())
-    label = "measured" if len(sample) == len(stores) else f"extrapolated from {len(runs)} timed calls ({len(sample)} stores per notebook)"
+    label = (
+        "measured"
+        if len(sample) == len(stores)
+        else f"extrapolated from {len(runs)} timed calls ({len(sample)} stores per notebook)"
+    )
     print(f"\nnaive loop of papermill CLI calls: {naive_total:.1f} s ({label}; timed {naive_measured:.1f} s)")
     for nb, v in per_nb.items():
         print(f"  {nb}: {sum(v) / len(v):.2f} s per call")
 
     bare = time_bare_kernel(args.kernel_samples)
     floor = bare * n_reports / cores
-    print(f"\nfloor: bare kernel start + import pandas, matplotlib = {bare:.2f} s (mean of {args.kernel_samples}),"
-          f" × {n_reports} reports / {cores} cores = {floor:.1f} s")
+    print(
+        f"\nfloor: bare kernel start + import pandas, matplotlib = {bare:.2f} s (mean of {args.kernel_samples}),"
+        f" × {n_reports} reports / {cores} cores = {floor:.1f} s"
+    )
 
     same, compared = 0, 0
     for nb in NOTEBOOKS:

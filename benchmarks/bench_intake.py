@@ -90,8 +90,9 @@ def build_xlsx(folder: Path, csv_path: Path, rows: int) -> Path:
 
 def measure(mode: str, path: Path, stores: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(path), str(stores)], capture_output=True, text=True,
-                         env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(path), str(stores)], capture_output=True, text=True, env=env, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -99,7 +100,9 @@ def report(label: str, bare: dict, ours: dict) -> None:
     print(f"{label}: {ours['rows']:,} rows ({ours['rejected']} rejected)")
     print(f"  bare pandas      {bare['seconds']:7.2f} s   peak {bare['peak_mb']:7.0f} MB")
     print(f"  kit.intake.load.load_table {ours['seconds']:6.2f} s   peak {ours['peak_mb']:7.0f} MB")
-    print(f"  ratio kit / bare  time {ours['seconds'] / bare['seconds']:.2f}×   memory {ours['peak_mb'] / bare['peak_mb']:.2f}×")
+    print(
+        f"  ratio kit / bare  time {ours['seconds'] / bare['seconds']:.2f}×   memory {ours['peak_mb'] / bare['peak_mb']:.2f}×"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,7 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     report("CSV", measure("bare_csv", csv_path, stores), measure("kit", csv_path, stores))
     if args.xlsx_rows:
         xlsx = build_xlsx(folder, csv_path, args.xlsx_rows)
-        report(f"XLSX ({xlsx.stat().st_size / 1e6:.0f} MB)", measure("bare_xlsx", xlsx, stores), measure("kit", xlsx, stores))
+        report(
+            f"XLSX ({xlsx.stat().st_size / 1e6:.0f} MB)",
+            measure("bare_xlsx", xlsx, stores),
+            measure("kit", xlsx, stores),
+        )
     return 0
 
 

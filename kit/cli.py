@@ -43,11 +43,11 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     import json
 
-    from kit.run.batch import deliverables_failed, run_batch
-    from kit.run.jobs import parse_period, plan_jobs, select_stores
     from kit.core.errors import ParameterError
     from kit.core.i18n import t
     from kit.intake.load import find_input, load_table
+    from kit.run.batch import deliverables_failed, run_batch
+    from kit.run.jobs import parse_period, plan_jobs, select_stores
 
     lang = args.lang
     if args.executor == "dask" and not args.scheduler:
@@ -59,8 +59,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
     names = [n.strip() for n in (args.notebooks or args.notebook).split(",") if n.strip()]
     out = Path(args.out or f"reports/{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
     settings = _settings(args.set)
-    jobs = [job for name in names for job in plan_jobs(name, store_ids, period=period, data_dir=data_dir, lang=lang,
-                                                       out_dir=out, workspace=args.workspace, settings=settings)]
+    jobs = [
+        job
+        for name in names
+        for job in plan_jobs(
+            name,
+            store_ids,
+            period=period,
+            data_dir=data_dir,
+            lang=lang,
+            out_dir=out,
+            workspace=args.workspace,
+            settings=settings,
+        )
+    ]
     unused = sorted(set(settings) - {k for job in jobs for k in job.parameters})
     if unused:
         raise ParameterError.from_key("batch.params.error.unknown_setting", column="set", names=", ".join(unused))
@@ -68,26 +80,58 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not args.no_deliverables:
         from kit.chain.deliverables import finish_run
 
-        finish = functools.partial(finish_run, data_dir=data_dir.resolve(), period=period,
-                                   workspace=jobs[0].parameters.get("workspace", ""), pdf=not args.no_pdf)
+        finish = functools.partial(
+            finish_run,
+            data_dir=data_dir.resolve(),
+            period=period,
+            workspace=jobs[0].parameters.get("workspace", ""),
+            pdf=not args.no_pdf,
+        )
     scheduler = args.scheduler
     if args.executor == "dask":
         scheduler = _dask_client(args.scheduler)
     try:
-        results = run_batch(jobs, workers=args.workers, progress=not args.no_progress, lang=lang, timeout=args.timeout,
-                            retries=args.retries, resume=args.resume, executor=args.executor, scheduler=scheduler,
-                            fresh=args.fresh_kernels, finish=finish)
+        results = run_batch(
+            jobs,
+            workers=args.workers,
+            progress=not args.no_progress,
+            lang=lang,
+            timeout=args.timeout,
+            retries=args.retries,
+            resume=args.resume,
+            executor=args.executor,
+            scheduler=scheduler,
+            fresh=args.fresh_kernels,
+            finish=finish,
+        )
     finally:
         if args.executor == "dask":
             scheduler.close()
     failed = [r for r in results if r.status != "ok"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    print(t("batch.summary", lang, ok=len(results) - len(failed), total=len(results), reused=sum(r.reused for r in results),
-            index=out.resolve() / "index.html"))
+    print(
+        t(
+            "batch.summary",
+            lang,
+            ok=len(results) - len(failed),
+            total=len(results),
+            reused=sum(r.reused for r in results),
+            index=out.resolve() / "index.html",
+        )
+    )
     for r in failed:
         err = r.error or {}
-        print(t("batch.failed_line", lang, store=r.store_id, notebook=r.notebook, cell=err.get("cell", "?"),
-                ename=err.get("ename"), evalue=err.get("evalue")))
+        print(
+            t(
+                "batch.failed_line",
+                lang,
+                store=r.store_id,
+                notebook=r.notebook,
+                cell=err.get("cell", "?"),
+                ename=err.get("ename"),
+                evalue=err.get("evalue"),
+            )
+        )
     if deliverables_failed(manifest):
         print(t("batch.deliverables_failed", lang, error=manifest["deliverables"].get("error")))
     return EXIT_PARTIAL if failed or deliverables_failed(manifest) else 0
@@ -129,7 +173,9 @@ def _cmd_workspace_new(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kit", description="Customer-service quality kit: sample data, validation and per-store reports.")
+    parser = argparse.ArgumentParser(
+        prog="kit", description="Customer-service quality kit: sample data, validation and per-store reports."
+    )
     parser.add_argument("--version", action="version", version=f"kit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -137,31 +183,53 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stores", type=int, default=12, help="number of stores (default 12)")
     p.add_argument("--months", type=int, default=12, help="number of months (default 12)")
     p.add_argument("--seed", type=int, default=7, help="random seed; same seed, same files (default 7)")
-    p.add_argument("--start", type=date.fromisoformat, default=date(2026, 1, 1), help="first day, YYYY-MM-DD (default 2026-01-01)")
+    p.add_argument(
+        "--start", type=date.fromisoformat, default=date(2026, 1, 1), help="first day, YYYY-MM-DD (default 2026-01-01)"
+    )
     p.add_argument("--out", default="data/sample", help="output folder (default data/sample)")
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("run", help="run notebooks for every selected store (and the chain) with papermill, in parallel")
-    p.add_argument("--notebook", default="03_complaint_audit", help="notebook name or number (default 03_complaint_audit)")
+    p.add_argument(
+        "--notebook", default="03_complaint_audit", help="notebook name or number (default 03_complaint_audit)"
+    )
     p.add_argument("--notebooks", help="several notebooks, comma-separated (e.g. 00,03,04); chain notebooks run once")
     p.add_argument("--stores", default="all", help="all | 001,007 | region=华东 (default all)")
     p.add_argument("--period", default="2026-01-01..2026-12-31", help="YYYY-MM-DD..YYYY-MM-DD")
     p.add_argument("--data", default="data/sample", help="data folder (default data/sample)")
     p.add_argument("--workspace", default="", help="client workspace folder (optional)")
-    p.add_argument("--lang", choices=["zh", "en"], default=_lang_default(), help="report language (default zh, or $KIT_LANG)")
+    p.add_argument(
+        "--lang", choices=["zh", "en"], default=_lang_default(), help="report language (default zh, or $KIT_LANG)"
+    )
     p.add_argument("--out", help="run folder (default reports/<start>-<end>)")
     p.add_argument("--workers", type=int, help="parallel workers (default: number of cores)")
-    p.add_argument("--timeout", type=float, help="seconds one notebook may run before it is stopped (default: no limit)")
+    p.add_argument(
+        "--timeout", type=float, help="seconds one notebook may run before it is stopped (default: no limit)"
+    )
     p.add_argument("--retries", type=int, default=1, help="extra attempts when a kernel or worker dies (default 1)")
-    p.add_argument("--resume", action="store_true", help="keep reports that are up to date with their inputs; re-run failed or changed ones")
-    p.add_argument("--executor", choices=["local", "dask"], default="local", help="local process pool (default) or a Dask cluster")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep reports that are up to date with their inputs; re-run failed or changed ones",
+    )
+    p.add_argument(
+        "--executor", choices=["local", "dask"], default="local", help="local process pool (default) or a Dask cluster"
+    )
     p.add_argument("--scheduler", help="Dask scheduler address, tcp://HOST:PORT (with --executor dask)")
-    p.add_argument("--fresh-kernels", action="store_true", help="one new kernel per report instead of a reused one per worker (slower)")
+    p.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="one new kernel per report instead of a reused one per worker (slower)",
+    )
     p.add_argument("--no-pdf", action="store_true", help="do not make PDFs of the reports")
     p.add_argument("--no-deliverables", action="store_true", help="skip the Excel workbook and PDFs")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE",
-                   help="a notebook setting for every report that has it, e.g. --set margin=0.35 (repeatable)")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a notebook setting for every report that has it, e.g. --set margin=0.35 (repeatable)",
+    )
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("workspace", help="client workspaces (customer types, standards)")
@@ -191,9 +259,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as err:  # a folder not writable, a disk full, a file locked by Excel, ...
         where = f" — {err.filename}" if getattr(err, "filename", None) else ""
-        text = {"zh": f"无法读写文件：{err.strerror or err}{where}。请检查路径、权限和磁盘空间（文件是否在 Excel 中打开？）",
-                "en": f"cannot read or write a file: {err.strerror or err}{where}. Check the path, the permissions "
-                      "and the free disk space (is the file open in Excel?)"}
+        text = {
+            "zh": f"无法读写文件：{err.strerror or err}{where}。请检查路径、权限和磁盘空间（文件是否在 Excel 中打开？）",
+            "en": f"cannot read or write a file: {err.strerror or err}{where}. Check the path, the permissions "
+            "and the free disk space (is the file open in Excel?)",
+        }
         print(text["zh" if lang == "zh" else "en"], file=sys.stderr)
         return EXIT_UNUSABLE
 

@@ -27,13 +27,13 @@ from typing import Any
 import pandas as pd
 
 from kit.audit.measures import DEFAULT_AUTHORITY
-from kit.core.periods import filter_period
+from kit.core.charts import setup_fonts
 from kit.core.errors import DataError, WorkspaceError, set_message_language
 from kit.core.i18n import t
+from kit.core.periods import filter_period
+from kit.core.privacy import mask_frame
 from kit.intake.load import Chain, load_chain
 from kit.run.params import ReportParams, validate_params
-from kit.core.charts import setup_fonts
-from kit.core.privacy import mask_frame
 from kit.workshop.standards import Standards, default_standards, store_calendars
 from kit.workshop.workspace import load_standards
 
@@ -108,8 +108,9 @@ def open_store_report(*, params_model: type[ReportParams] = ReportParams, **raw:
     match = stores.loc[stores["store_id"] == params.store_id]
     if match.empty:
         known = ", ".join(stores["store_id"].head(20))
-        raise DataError.from_key("io.error.unknown_store", file=chain.stores.source, column="store_id",
-                                 store_id=params.store_id, known=known)
+        raise DataError.from_key(
+            "io.error.unknown_store", file=chain.stores.source, column="store_id", store_id=params.store_id, known=known
+        )
     complaints = filter_period(chain.complaints.data, params.period_start, params.period_end, store_id=params.store_id)
     window = dict(store_id=params.store_id, time_col="date")
     surveys = filter_period(chain.surveys.data, params.period_start, params.period_end, **window)
@@ -120,9 +121,18 @@ def open_store_report(*, params_model: type[ReportParams] = ReportParams, **raw:
     times = chain.complaints.data.select_dtypes("datetime")
     extracted = times.max().max() if not times.empty else period_end
     as_of = min(period_end, extracted) if pd.notna(extracted) else period_end
-    return StoreReport(params=params, store=match.iloc[0], chain=chain, complaints=complaints,
-                       surveys=surveys, transactions=transactions, standards=standards, standards_note=note, as_of=as_of,
-                       calendars=calendars)
+    return StoreReport(
+        params=params,
+        store=match.iloc[0],
+        chain=chain,
+        complaints=complaints,
+        surveys=surveys,
+        transactions=transactions,
+        standards=standards,
+        standards_note=note,
+        as_of=as_of,
+        calendars=calendars,
+    )
 
 
 def _standards_for(params: ReportParams) -> tuple[Standards, str]:
@@ -136,5 +146,3 @@ def _standards_for(params: ReportParams) -> tuple[Standards, str]:
     if not (folder / "standards.yaml").exists():
         return default_standards(), t("text.no_workspace_standards", lang, workspace=folder.name)
     return load_standards(folder), t("text.workspace_standards", lang, workspace=folder.name)
-
-

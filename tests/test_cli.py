@@ -22,7 +22,12 @@ def test_python_dash_m_kit_help():
 
 def test_sample_command_writes_files(tmp_path, capsys):
     assert main(["sample", "--stores", "2", "--months", "1", "--seed", "3", "--out", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["complaints.csv", "stores.csv", "surveys.csv", "transactions.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "complaints.csv",
+        "stores.csv",
+        "surveys.csv",
+        "transactions.csv",
+    ]
 
 
 def test_user_errors_print_one_message_and_exit_2(tmp_path, capsys):
@@ -56,8 +61,25 @@ def test_run_contains_a_failing_store_exits_1_and_resume_finishes_it(small_chain
     data, out = tmp_path / "data", tmp_path / "run"
     shutil.copytree(small_chain_dir, data)
     (data / ".fail-002").write_text("", encoding="utf-8")
-    argv = ["run", "--notebooks", str(faults), "--stores", "001,002", "--data", str(data), "--out", str(out),
-            "--lang", "en", "--workers", "2", "--no-progress", "--no-deliverables", "--timeout", "60"]
+    argv = [
+        "run",
+        "--notebooks",
+        str(faults),
+        "--stores",
+        "001,002",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--lang",
+        "en",
+        "--workers",
+        "2",
+        "--no-progress",
+        "--no-deliverables",
+        "--timeout",
+        "60",
+    ]
     assert main(argv) == 1
     printed = capsys.readouterr().out
     assert "1 / 2 ok" in printed and "FAILED 002 faults: cell 4: ValueError: bad input for store 002" in printed
@@ -85,8 +107,19 @@ def test_an_unwritable_output_is_one_message_not_a_traceback(tmp_path, capsys):
 
 
 def test_notebook_settings_are_checked_before_anything_runs(small_chain_dir, tmp_path, capsys):
-    base = ["run", "--data", str(small_chain_dir), "--period", "2026-01-01..2026-03-31", "--lang", "en",
-            "--out", str(tmp_path / "run"), "--notebooks", "03,04"]
+    base = [
+        "run",
+        "--data",
+        str(small_chain_dir),
+        "--period",
+        "2026-01-01..2026-03-31",
+        "--lang",
+        "en",
+        "--out",
+        str(tmp_path / "run"),
+        "--notebooks",
+        "03,04",
+    ]
     assert main([*base, "--set", "margin=lots"]) == 2
     assert "margin" in capsys.readouterr().err
     assert main([*base, "--set", "colour=blue"]) == 2

@@ -121,17 +121,18 @@ def test_stages_import_one_way_and_run_imports_core_only():
                 continue
             if s is None or d is None or s == d:
                 continue
-            if s in ONLY and d not in ONLY[s]:
-                backward.append(f"{src} -> {dst}")
-            elif s in RANK and d in RANK and RANK[d] >= RANK[s]:
+            if s in ONLY and d not in ONLY[s] or s in RANK and d in RANK and RANK[d] >= RANK[s]:
                 backward.append(f"{src} -> {dst}")
     assert not backward
 
 
 def test_no_private_helper_is_imported_from_another_module():
-    shared = [f"{MODULES[n].relative_to(ROOT)}:{line} imports {name} from {mod}"
-              for n, p in MODULES.items() for mod, name, line in imports_of(n, p)
-              if name.startswith("_") and not name.startswith("__")]
+    shared = [
+        f"{MODULES[n].relative_to(ROOT)}:{line} imports {name} from {mod}"
+        for n, p in MODULES.items()
+        for mod, name, line in imports_of(n, p)
+        if name.startswith("_") and not name.startswith("__")
+    ]
     assert not shared
 
 
@@ -141,7 +142,11 @@ def test_every_module_declares_its_public_names():
         if name in FRONT_DOORS or path.name == "__main__.py":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        decl = [n for n in tree.body if isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in n.targets)]
+        decl = [
+            n
+            for n in tree.body
+            if isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in n.targets)
+        ]
         if not decl:
             missing.append(name)
             continue
@@ -182,3 +187,19 @@ def test_notebooks_import_only_public_names(notebook):
                 if alias.name.startswith("_") or not (alias.name in public or is_module):
                     bad.append(f"from {node.module} import {alias.name}")
     assert not bad
+
+
+def test_ruff_lint_and_format_are_clean():
+    """``make lint``: ruff's checks and formatting, as configured in pyproject.toml."""
+    import shutil
+    import subprocess
+    import sys
+
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        pytest.skip("ruff is not installed (pip install -e .[dev])")
+    paths = ["kit", "tests", "benchmarks", "notebooks"]
+    check = subprocess.run([ruff, "check", *paths], cwd=ROOT, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout[-3000:]
+    fmt = subprocess.run([ruff, "format", "--check", *paths], cwd=ROOT, capture_output=True, text=True)
+    assert fmt.returncode == 0, fmt.stdout[-3000:]

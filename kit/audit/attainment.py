@@ -45,7 +45,12 @@ import pandas as pd
 from scipy.stats import norm
 
 __all__ = [
-    "DIMENSIONS", "TRENDS", "attainment_breakdowns", "attainment_table", "monthly_attainment", "with_month",
+    "DIMENSIONS",
+    "TRENDS",
+    "attainment_breakdowns",
+    "attainment_table",
+    "monthly_attainment",
+    "with_month",
 ]
 
 #: The breakdowns the audit reports, in this order.
@@ -113,16 +118,22 @@ def _counts(status: pd.DataFrame) -> dict[str, np.ndarray]:
     if isinstance(state.dtype, pd.CategoricalDtype):  # compare small integer codes, not text
         codes = state.cat.codes.to_numpy()
         cats = list(state.cat.categories)
-        met, breached, at_risk = ((codes == cats.index(s)) if s in cats else np.zeros(len(codes), bool)
-                                  for s in ("met", "breached", "at_risk"))
+        met, breached, at_risk = (
+            (codes == cats.index(s)) if s in cats else np.zeros(len(codes), bool)
+            for s in ("met", "breached", "at_risk")
+        )
     else:
         values = state.to_numpy(dtype=object)
         met, breached, at_risk = values == "met", values == "breached", values == "at_risk"
     required = status["required_attainment"].to_numpy(dtype=float)
     decided = met | breached
-    return {"met": met, "breached": breached, "at_risk": at_risk,
-            "expected": np.where(decided, np.nan_to_num(required), 0.0),
-            "required": np.where(decided | at_risk, required, np.nan)}
+    return {
+        "met": met,
+        "breached": breached,
+        "at_risk": at_risk,
+        "expected": np.where(decided, np.nan_to_num(required), 0.0),
+        "required": np.where(decided | at_risk, required, np.nan),
+    }
 
 
 def _sum(ids: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
@@ -156,16 +167,25 @@ def monthly_attainment(status: pd.DataFrame, by: Sequence[str] = (), *, time_col
     return out[[*keys, "met", "breached", "at_risk", "decided", "attainment", "required", "gap", "shortfall"]]
 
 
-def _trend(counts: dict[str, np.ndarray], ids: np.ndarray, size: int, month: np.ndarray, window: int,
-           min_change: float) -> pd.DataFrame:
+def _trend(
+    counts: dict[str, np.ndarray], ids: np.ndarray, size: int, month: np.ndarray, window: int, min_change: float
+) -> pd.DataFrame:
     """Slope and recent-vs-previous comparison per group: a (group x month) grid of counts, no loop."""
     valid = month != _NAT_MONTH
     nan = np.full(size, np.nan)
     if not valid.any():
-        return pd.DataFrame({"slope": nan, "recent": nan, "previous": nan, "change": nan, "p_value": nan,
-                             "trend": pd.array([pd.NA] * size, dtype="string"),
-                             "recent_from": pd.array([pd.NA] * size, dtype="string"),
-                             "previous_from": pd.array([pd.NA] * size, dtype="string")})
+        return pd.DataFrame(
+            {
+                "slope": nan,
+                "recent": nan,
+                "previous": nan,
+                "change": nan,
+                "p_value": nan,
+                "trend": pd.array([pd.NA] * size, dtype="string"),
+                "recent_from": pd.array([pd.NA] * size, dtype="string"),
+                "previous_from": pd.array([pd.NA] * size, dtype="string"),
+            }
+        )
     last = int(month[valid].max())
     first = int(month[valid].min())
     width = last - first + 1
@@ -195,11 +215,18 @@ def _trend(counts: dict[str, np.ndarray], ids: np.ndarray, size: int, month: np.
     moved = (np.abs(change) >= min_change) & (p < 0.05)
     trend = np.where(moved & (change > 0), "improving", np.where(moved & (change < 0), "declining", "stable"))
     trend = pd.array(np.where(np.isnan(change), None, trend), dtype="string")
-    return pd.DataFrame({
-        "slope": slope, "recent": recent, "previous": previous, "change": change, "p_value": p, "trend": trend,
-        "recent_from": pd.array([str(np.datetime64(last - window + 1, "M"))] * size, dtype="string"),
-        "previous_from": pd.array([str(np.datetime64(last - 2 * window + 1, "M"))] * size, dtype="string"),
-    })
+    return pd.DataFrame(
+        {
+            "slope": slope,
+            "recent": recent,
+            "previous": previous,
+            "change": change,
+            "p_value": p,
+            "trend": trend,
+            "recent_from": pd.array([str(np.datetime64(last - window + 1, "M"))] * size, dtype="string"),
+            "previous_from": pd.array([str(np.datetime64(last - 2 * window + 1, "M"))] * size, dtype="string"),
+        }
+    )
 
 
 def attainment_table(
@@ -243,8 +270,14 @@ def attainment_table(
     return _attainment(status, list(by), _counts(status), month, window, min_change)
 
 
-def _attainment(status: pd.DataFrame, keys: list[str], counts: dict[str, np.ndarray], month: np.ndarray, window: int,
-                min_change: float) -> pd.DataFrame:
+def _attainment(
+    status: pd.DataFrame,
+    keys: list[str],
+    counts: dict[str, np.ndarray],
+    month: np.ndarray,
+    window: int,
+    min_change: float,
+) -> pd.DataFrame:
     ids, groups = _groups(status, keys, month)
     out = _table(counts, ids, groups)
     trend = _trend(counts, ids, len(out), month, window, min_change)
@@ -254,8 +287,27 @@ def _attainment(status: pd.DataFrame, keys: list[str], counts: dict[str, np.ndar
         for col in ("trend", "recent_from", "previous_from"):
             trend[col] = pd.array([pd.NA] * len(out), dtype="string")
     out = pd.concat([out.reset_index(drop=True), trend], axis=1)
-    return out[[*keys, "met", "breached", "at_risk", "decided", "attainment", "required", "gap", "shortfall", "slope",
-                "recent", "previous", "change", "p_value", "trend", "recent_from", "previous_from"]]
+    return out[
+        [
+            *keys,
+            "met",
+            "breached",
+            "at_risk",
+            "decided",
+            "attainment",
+            "required",
+            "gap",
+            "shortfall",
+            "slope",
+            "recent",
+            "previous",
+            "change",
+            "p_value",
+            "trend",
+            "recent_from",
+            "previous_from",
+        ]
+    ]
 
 
 def attainment_breakdowns(

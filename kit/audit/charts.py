@@ -19,17 +19,19 @@ Examples
 
 from __future__ import annotations
 
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
-from kit.core.i18n import label_of, t
 from kit.core.charts import ALERT, DARK, LIGHT, MID, new_figure, slant_labels
+from kit.core.i18n import label_of, t
 
 __all__ = [
-    "attainment_chart", "attainment_trend_chart", "monthly_complaints_chart", "pareto_chart",
+    "attainment_chart",
+    "attainment_trend_chart",
+    "monthly_complaints_chart",
+    "pareto_chart",
     "response_time_chart",
 ]
 
@@ -39,7 +41,9 @@ def monthly_complaints_chart(monthly: pd.DataFrame, lang: str, *, store: str = "
     fig, ax = new_figure()
     ax.bar(monthly["month"], monthly["complaints"], color=MID, edgecolor=DARK)
     for x, y in zip(monthly["month"], monthly["complaints"]):
-        ax.annotate(f"{int(y)}", (x, y), ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
+        ax.annotate(
+            f"{int(y)}", (x, y), ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points"
+        )
     ax.set_title(t("chart.monthly.title", lang, store=store))
     ax.set_xlabel(t("chart.monthly.xlabel", lang))
     ax.set_ylabel(t("chart.monthly.ylabel", lang))
@@ -76,26 +80,42 @@ def response_time_chart(status: pd.DataFrame, lang: str, *, store: str = "", by:
     fig, ax = new_figure(8.0, 3.6)
     data = [answered.loc[answered[by] == g, "elapsed_minutes"].clip(lower=0.5).to_numpy() for g in groups]
     if groups:
-        ax.boxplot(data, orientation="horizontal", tick_labels=[label_of(by, g, lang) for g in groups],
-                   patch_artist=True, boxprops={"facecolor": LIGHT, "edgecolor": DARK},
-                   medianprops={"color": DARK, "linewidth": 2}, flierprops={"markersize": 2, "alpha": 0.4})
+        ax.boxplot(
+            data,
+            orientation="horizontal",
+            tick_labels=[label_of(by, g, lang) for g in groups],
+            patch_artist=True,
+            boxprops={"facecolor": LIGHT, "edgecolor": DARK},
+            medianprops={"color": DARK, "linewidth": 2},
+            flierprops={"markersize": 2, "alpha": 0.4},
+        )
         for i, g in enumerate(groups, start=1):
             targets = answered.loc[answered[by] == g, "target_minutes"].dropna().unique()
             for target in targets:
                 ax.plot([target, target], [i - 0.4, i + 0.4], color=ALERT, linestyle="--", linewidth=2)
-                ax.annotate(f"{t('chart.response.target', lang)} {_minutes(target, lang)}", (target, i + 0.42),
-                            fontsize=7, ha="center", va="bottom", color=ALERT)
+                ax.annotate(
+                    f"{t('chart.response.target', lang)} {_minutes(target, lang)}",
+                    (target, i + 0.42),
+                    fontsize=7,
+                    ha="center",
+                    va="bottom",
+                    color=ALERT,
+                )
     ax.set_xscale("log")
     ax.set_xlabel(t("chart.response.xlabel", lang))
     ax.set_title(t("chart.response.title", lang, store=store))
     return fig
 
 
-def attainment_chart(attainment: pd.DataFrame, lang: str, *, store: str = "", x: str = "month", target: float = 0.95) -> plt.Figure:
+def attainment_chart(
+    attainment: pd.DataFrame, lang: str, *, store: str = "", x: str = "month", target: float = 0.95
+) -> plt.Figure:
     """Line of SLA attainment per ``x`` (e.g. month) with the required level as a dashed line."""
     fig, ax = new_figure(8.0, 3.6)
     ax.plot(attainment[x].astype(str), attainment["attainment"], color=DARK, marker="o", linewidth=2)
-    ax.axhline(target, color=ALERT, linestyle="--", linewidth=1.5, label=f"{t('chart.attainment.target', lang)} {target:.0%}")
+    ax.axhline(
+        target, color=ALERT, linestyle="--", linewidth=1.5, label=f"{t('chart.attainment.target', lang)} {target:.0%}"
+    )
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel(t("chart.attainment.ylabel", lang))
@@ -127,10 +147,14 @@ def attainment_trend_chart(
     the required attainment is the dashed red line.
     """
     fig, ax = new_figure(8.5, 3.8)
-    months = sorted(set(first_response["month"]).union(*(set(f["month"]) for f in (resolution, chain_first_response) if f is not None)))
+    months = sorted(
+        set(first_response["month"]).union(
+            *(set(f["month"]) for f in (resolution, chain_first_response) if f is not None)
+        )
+    )
     pos = {m: i for i, m in enumerate(months)}
 
-    def line(frame: pd.DataFrame, key: str, **style) -> None:  # noqa: ANN003
+    def line(frame: pd.DataFrame, key: str, **style) -> None:
         ax.plot(frame["month"].map(pos), frame["attainment"], label=t(f"audit.chart.trend.{key}", lang), **style)
 
     line(first_response, "store_first", color=DARK, marker="o", linewidth=2.2)
@@ -138,7 +162,13 @@ def attainment_trend_chart(
         line(resolution, "store_resolution", color=MID, marker="s", linewidth=1.8, linestyle="-.")
     if chain_first_response is not None and len(chain_first_response):
         line(chain_first_response, "chain_first", color="grey", marker=None, linewidth=1.5, linestyle=":")
-    ax.axhline(target, color=ALERT, linestyle="--", linewidth=1.5, label=t("audit.chart.trend.target", lang, target=f"{target:.0%}"))
+    ax.axhline(
+        target,
+        color=ALERT,
+        linestyle="--",
+        linewidth=1.5,
+        label=t("audit.chart.trend.target", lang, target=f"{target:.0%}"),
+    )
     ax.set_xticks(range(len(months)), months)
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))

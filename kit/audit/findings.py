@@ -45,18 +45,33 @@ import pandas as pd
 
 from kit.audit import measures as audit
 from kit.audit.attainment import attainment_table
-from kit.workshop.calendar import StoreCalendar
 from kit.core.i18n import check_lang, label_of, t
+from kit.workshop.calendar import StoreCalendar
 from kit.workshop.standards import ANY, Standards, rules_table
 
 __all__ = [
-    "COLUMNS", "LOWER_IS_BETTER", "REMEDIES", "REMEDY_OF", "audit_findings", "describe_findings",
-    "measure_findings", "remedy_link", "sla_findings",
+    "COLUMNS",
+    "LOWER_IS_BETTER",
+    "REMEDIES",
+    "REMEDY_OF",
+    "audit_findings",
+    "describe_findings",
+    "measure_findings",
+    "remedy_link",
+    "sla_findings",
 ]
 
 #: Remedy anchors of the playbook chapter (``<a id="remedy-...">``).
-REMEDIES = ("four-steps", "empowerment", "tiered-response", "golden-window", "follow-up", "root-cause",
-            "early-warning", "authority")
+REMEDIES = (
+    "four-steps",
+    "empowerment",
+    "tiered-response",
+    "golden-window",
+    "follow-up",
+    "root-cause",
+    "early-warning",
+    "authority",
+)
 
 #: Which remedy a shortfall on each measure points to.
 REMEDY_OF = {
@@ -73,8 +88,21 @@ REMEDY_OF = {
 LOWER_IS_BETTER = ("repeat_30d", "authority_violations")
 #: Order of the kinds of finding when impacts tie.
 _ORDER = {m: i for i, m in enumerate(REMEDY_OF)}
-COLUMNS = ["rank", "measure", "rule_id", "value", "target", "n", "impact", "reference", "trend", "change",
-           "remedy", "link", "text"]
+COLUMNS = [
+    "rank",
+    "measure",
+    "rule_id",
+    "value",
+    "target",
+    "n",
+    "impact",
+    "reference",
+    "trend",
+    "change",
+    "remedy",
+    "link",
+    "text",
+]
 
 
 def remedy_link(remedy: str, lang: str, *, base: str = "../playbook") -> str:
@@ -150,13 +178,20 @@ def sla_findings(
     if chain_status is not None and len(chain_status):
         decided = chain_status.loc[chain_status["status"].isin(["met", "breached"])]
         if chain_mode:
-            per = decided.groupby(["rule_id", "store_id"], observed=True)["status"].agg(
-                met=lambda s: (s == "met").sum(), n="size").reset_index()
+            per = (
+                decided.groupby(["rule_id", "store_id"], observed=True)["status"]
+                .agg(met=lambda s: (s == "met").sum(), n="size")
+                .reset_index()
+            )
             per = per.loc[per["n"] >= min_n].assign(value=lambda f: f["met"] / f["n"])
             worst = per.sort_values(["value", "store_id"]).drop_duplicates("rule_id")
             table = table.drop(columns=["worst_store", "worst_value"]).merge(
-                worst[["rule_id", "store_id", "value"]].rename(columns={"store_id": "worst_store", "value": "worst_value"}),
-                on="rule_id", how="left")
+                worst[["rule_id", "store_id", "value"]].rename(
+                    columns={"store_id": "worst_store", "value": "worst_value"}
+                ),
+                on="rule_id",
+                how="left",
+            )
         else:
             whole = decided.groupby("rule_id", observed=True)["status"].agg(lambda s: (s == "met").mean())
             table["chain_value"] = table["rule_id"].map(whole)
@@ -167,8 +202,15 @@ def sla_findings(
     return out.reset_index(drop=True)
 
 
-def _measure_values(complaints: pd.DataFrame, *, as_of: pd.Timestamp, by: Sequence[str], follow_up_hours: float,
-                    authority_limits: Mapping[str, float] | None, fcr_definition: str) -> pd.DataFrame:
+def _measure_values(
+    complaints: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    by: Sequence[str],
+    follow_up_hours: float,
+    authority_limits: Mapping[str, float] | None,
+    fcr_definition: str,
+) -> pd.DataFrame:
     """Long table ``[*by, measure, n, hits, value]`` of the non-SLA measures (vectorised per measure)."""
     keys = list(by)
     have = set(complaints.columns)
@@ -180,8 +222,13 @@ def _measure_values(complaints: pd.DataFrame, *, as_of: pd.Timestamp, by: Sequen
     if "resolution_satisfaction" in have:
         parts.append(("resolution_satisfaction", audit.resolution_satisfaction(complaints, by=keys), "satisfied"))
     if {"resolved_at", "follow_up_at", "tier"} <= have:
-        parts.append(("follow_up_on_time", audit.follow_up_compliance(complaints, as_of=as_of, window_hours=follow_up_hours,
-                                                                      by=keys), "on_time"))
+        parts.append(
+            (
+                "follow_up_on_time",
+                audit.follow_up_compliance(complaints, as_of=as_of, window_hours=follow_up_hours, by=keys),
+                "on_time",
+            )
+        )
     if "customer_id" in have:
         parts.append(("repeat_30d", audit.repeat_complaints(complaints, by=keys), "repeated"))
     if {"compensation_amount", "approver_role"} <= have:
@@ -192,7 +239,11 @@ def _measure_values(complaints: pd.DataFrame, *, as_of: pd.Timestamp, by: Sequen
         return pd.DataFrame(columns=[*keys, "n", "hits", "value", "measure"])
     frames = []
     for measure, table, hits in parts:
-        frames.append(table.rename(columns={hits: "hits", "share": "value"})[[*keys, "n", "hits", "value"]].assign(measure=measure))
+        frames.append(
+            table.rename(columns={hits: "hits", "share": "value"})[[*keys, "n", "hits", "value"]].assign(
+                measure=measure
+            )
+        )
     out = pd.concat(frames, ignore_index=True)
     out["hits"] = out["hits"].astype(float)
     out["n"] = out["n"].astype(float)
@@ -216,7 +267,9 @@ def measure_findings(
     "follow_up_on_time": 0.95, "authority_violations": 0.0}``); the others are compared with
     ``chain_complaints`` when given.
     """
-    opts = dict(as_of=as_of, follow_up_hours=follow_up_hours, authority_limits=authority_limits, fcr_definition=fcr_definition)
+    opts = dict(
+        as_of=as_of, follow_up_hours=follow_up_hours, authority_limits=authority_limits, fcr_definition=fcr_definition
+    )
     mine = _measure_values(complaints, by=(), **opts)
     mine["target"] = mine["measure"].map(dict(targets)).astype(float)
     if chain_complaints is not None:
@@ -296,46 +349,106 @@ def audit_findings(
         mine = audit.sla_status(complaints, standards, metric, as_of=as_of, calendars=calendars)
         if metric == "first_response":
             first_status = mine
-        other = (mine if chain_mode else
-                 audit.sla_status(reference, standards, metric, as_of=as_of, calendars=calendars) if reference is not None else None)
+        other = (
+            mine
+            if chain_mode
+            else audit.sla_status(reference, standards, metric, as_of=as_of, calendars=calendars)
+            if reference is not None
+            else None
+        )
         sla = sla_findings(mine, other, standards, metric, chain_mode=chain_mode, window=window, min_n=min_n)
         for _, r in sla.iterrows():  # one row per rule short of its target: a handful, not per ticket
-            text = t(f"findings.sla.{metric}", lang, scope=_scope(r["channel"], r["tier"], lang), value=_pct(r["attainment"]),
-                     target_time=_duration(r["target_minutes"], lang), required=_pct(r["required"]))
+            text = t(
+                f"findings.sla.{metric}",
+                lang,
+                scope=_scope(r["channel"], r["tier"], lang),
+                value=_pct(r["attainment"]),
+                target_time=_duration(r["target_minutes"], lang),
+                required=_pct(r["required"]),
+            )
             if chain_mode and pd.notna(r["worst_value"]):
                 text += t("findings.compare.worst_store", lang, store=r["worst_store"], value=_pct(r["worst_value"]))
             elif pd.notna(r["chain_value"]):
                 text += t("findings.compare.chain", lang, value=_pct(r["chain_value"]))
             text += _trend_text(r, lang, window)
-            rows.append(dict(measure=r["measure"], rule_id=r["rule_id"], value=r["attainment"], target=r["required"],
-                             n=r["decided"], impact=r["shortfall"], reference=r["required"], trend=r["trend"],
-                             change=r["change"], text=text))
-    targets = {"resolution_satisfaction": satisfaction_target, "follow_up_on_time": follow_up_target, "authority_violations": 0.0}
-    measures = measure_findings(complaints, None if chain_mode else chain_complaints, as_of=as_of, targets=targets,
-                                follow_up_hours=follow_up_hours, authority_limits=authority_limits,
-                                fcr_definition=fcr_definition, min_n=min_n)
+            rows.append(
+                dict(
+                    measure=r["measure"],
+                    rule_id=r["rule_id"],
+                    value=r["attainment"],
+                    target=r["required"],
+                    n=r["decided"],
+                    impact=r["shortfall"],
+                    reference=r["required"],
+                    trend=r["trend"],
+                    change=r["change"],
+                    text=text,
+                )
+            )
+    targets = {
+        "resolution_satisfaction": satisfaction_target,
+        "follow_up_on_time": follow_up_target,
+        "authority_violations": 0.0,
+    }
+    measures = measure_findings(
+        complaints,
+        None if chain_mode else chain_complaints,
+        as_of=as_of,
+        targets=targets,
+        follow_up_hours=follow_up_hours,
+        authority_limits=authority_limits,
+        fcr_definition=fcr_definition,
+        min_n=min_n,
+    )
     for _, r in measures.iterrows():  # at most six rows
         label = label_of("measure", r["measure"], lang)
         if r["measure"] == "authority_violations":
             text = t("findings.measure.authority", lang, label=label, count=int(r["hits"]), n=int(r["n"]))
         elif pd.notna(r["target"]):
-            text = t("findings.measure.with_target", lang, label=label, value=_pct(r["value"]), target=_pct(r["target"]))
+            text = t(
+                "findings.measure.with_target", lang, label=label, value=_pct(r["value"]), target=_pct(r["target"])
+            )
         else:
             key = "vs_chain_lower" if r["measure"] in LOWER_IS_BETTER else "vs_chain"
             text = t(f"findings.measure.{key}", lang, label=label, value=_pct(r["value"]), chain=_pct(r["chain_value"]))
-        rows.append(dict(measure=r["measure"], rule_id=np.nan, value=r["value"], target=r["target"], n=r["n"],
-                         impact=r["impact"], reference=r["reference"], trend=pd.NA, change=np.nan, text=text))
+        rows.append(
+            dict(
+                measure=r["measure"],
+                rule_id=np.nan,
+                value=r["value"],
+                target=r["target"],
+                n=r["n"],
+                impact=r["impact"],
+                reference=r["reference"],
+                trend=pd.NA,
+                change=np.nan,
+                text=text,
+            )
+        )
     if first_status is not None:
         overdue = int((first_status["open"] & (first_status["status"] == "breached")).sum())
         if overdue:
-            rows.append(dict(measure="open_overdue", rule_id=np.nan, value=float(overdue), target=0.0, n=overdue,
-                             impact=float(overdue), reference=0.0, trend=pd.NA, change=np.nan,
-                             text=t("findings.measure.open_overdue", lang, count=overdue)))
+            rows.append(
+                dict(
+                    measure="open_overdue",
+                    rule_id=np.nan,
+                    value=float(overdue),
+                    target=0.0,
+                    n=overdue,
+                    impact=float(overdue),
+                    reference=0.0,
+                    trend=pd.NA,
+                    change=np.nan,
+                    text=t("findings.measure.open_overdue", lang, count=overdue),
+                )
+            )
     if not rows:
         return pd.DataFrame(columns=COLUMNS)
     out = pd.DataFrame(rows)
     out["_order"] = out["measure"].map(_ORDER)
-    out = out.sort_values(["impact", "_order", "rule_id"], ascending=[False, True, True], kind="stable", ignore_index=True)
+    out = out.sort_values(
+        ["impact", "_order", "rule_id"], ascending=[False, True, True], kind="stable", ignore_index=True
+    )
     if top is not None:
         out = out.head(top)
     out["rank"] = np.arange(1, len(out) + 1)
@@ -350,8 +463,12 @@ def describe_findings(findings: pd.DataFrame, lang: str) -> str:
     if findings.empty:
         return t("findings.none", lang)
     lines = [t("findings.intro", lang), ""]
-    for rank, text, impact, remedy, link in findings[["rank", "text", "impact", "remedy", "link"]].itertuples(index=False):
+    for rank, text, impact, remedy, link in findings[["rank", "text", "impact", "remedy", "link"]].itertuples(
+        index=False
+    ):
         text = text[:1].upper() + text[1:] if lang == "en" else text
         body = text + t("findings.impact.tickets", lang, impact=f"{impact:,.0f}")
-        lines.append(t("findings.item", lang, rank=rank, text=body, remedy=t(f"findings.remedy.{remedy}", lang), link=link))
+        lines.append(
+            t("findings.item", lang, rank=rank, text=body, remedy=t(f"findings.remedy.{remedy}", lang), link=link)
+        )
     return "\n".join(lines)

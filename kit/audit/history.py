@@ -15,12 +15,15 @@ __all__ = ["SMART_LINKS", "measured_attainment", "measured_attainment_table"]
 def measured_attainment_table(measured: pd.DataFrame, standards: Any, lang: str) -> pd.DataFrame:
     """:func:`measured_attainment` for display: the standard's title, met, breached and attainment."""
     titles = {s.id: s.title(lang) for s in getattr(standards, "smart", [])}
-    frame = pd.DataFrame({
-        "standard": [titles.get(i, i) for i in measured["id"]],
-        "metric": [t(f"widgets.option.{m}", lang) for m in measured["metric"]],
-        "met": measured["met"].astype(int), "breached": measured["breached"].astype(int),
-        "attainment": [format_share(v) for v in measured["attainment"]],
-    })
+    frame = pd.DataFrame(
+        {
+            "standard": [titles.get(i, i) for i in measured["id"]],
+            "metric": [t(f"widgets.option.{m}", lang) for m in measured["metric"]],
+            "met": measured["met"].astype(int),
+            "breached": measured["breached"].astype(int),
+            "attainment": [format_share(v) for v in measured["attainment"]],
+        }
+    )
     return frame.rename(columns={c: t(f"widgets.measured.{c}", lang) for c in frame.columns})
 
 
@@ -40,8 +43,9 @@ SMART_LINKS: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...] | None
 }
 
 
-def measured_attainment(complaints: pd.DataFrame, standards: Any, *, as_of: pd.Timestamp,
-                        stores: pd.DataFrame | None = None) -> pd.DataFrame:
+def measured_attainment(
+    complaints: pd.DataFrame, standards: Any, *, as_of: pd.Timestamp, stores: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Attainment in the loaded history of the SMART standards listed in :data:`SMART_LINKS`.
 
     The status of each complaint is computed with :func:`kit.audit.measures.sla_status` against the
@@ -74,11 +78,20 @@ def measured_attainment(complaints: pd.DataFrame, standards: Any, *, as_of: pd.T
         if tiers is not None:
             mask &= status["tier"].isin(tiers)
         att = sla_attainment(status.loc[mask]) if mask.any() else None
-        scope = ("≠ " if exclude else "") + ("/".join(channels) if channels else "*") + " × " + ("/".join(tiers) if tiers else "*")
-        rows.append({
-            "id": sid, "metric": metric, "scope": scope,
-            "met": 0 if att is None else int(att["met"].iloc[0]),
-            "breached": 0 if att is None else int(att["breached"].iloc[0]),
-            "attainment": float("nan") if att is None else float(att["attainment"].iloc[0]),
-        })
+        scope = (
+            ("≠ " if exclude else "")
+            + ("/".join(channels) if channels else "*")
+            + " × "
+            + ("/".join(tiers) if tiers else "*")
+        )
+        rows.append(
+            {
+                "id": sid,
+                "metric": metric,
+                "scope": scope,
+                "met": 0 if att is None else int(att["met"].iloc[0]),
+                "breached": 0 if att is None else int(att["breached"].iloc[0]),
+                "attainment": float("nan") if att is None else float(att["attainment"].iloc[0]),
+            }
+        )
     return pd.DataFrame(rows, columns=["id", "metric", "scope", "met", "breached", "attainment"])

@@ -31,17 +31,32 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.workshop.calendar import StoreCalendar, deadlines, elapsed_minutes
 from kit.core.errors import ParameterError
 from kit.core.i18n import code_for, label_of, t
+from kit.workshop.calendar import StoreCalendar, deadlines, elapsed_minutes
 from kit.workshop.standards import Standards, assign_targets
 
 __all__ = [
-    "DEFAULT_AUTHORITY", "END_COLUMNS", "STATUSES", "STATUS_CATEGORIES", "authority_check",
-    "category_pareto", "complaints_per_month", "describe_attainment", "describe_pareto", "early_warning",
-    "first_contact_resolution", "first_response_status", "follow_up_compliance", "golden_window",
-    "measures_overview", "repeat_complaints", "resolution_satisfaction", "response_time_summary",
-    "sla_attainment", "sla_status",
+    "DEFAULT_AUTHORITY",
+    "END_COLUMNS",
+    "STATUSES",
+    "STATUS_CATEGORIES",
+    "authority_check",
+    "category_pareto",
+    "complaints_per_month",
+    "describe_attainment",
+    "describe_pareto",
+    "early_warning",
+    "first_contact_resolution",
+    "first_response_status",
+    "follow_up_compliance",
+    "golden_window",
+    "measures_overview",
+    "repeat_complaints",
+    "resolution_satisfaction",
+    "response_time_summary",
+    "sla_attainment",
+    "sla_status",
 ]
 
 STATUSES = ("met", "breached", "at_risk")
@@ -93,8 +108,9 @@ def complaints_per_month(
     return out.sort_values([*by, "month"], ignore_index=True)
 
 
-def category_pareto(frame: pd.DataFrame, *, category_col: str = "category", cutoff: float = 0.8,
-                    codes: str | None = None) -> pd.DataFrame:
+def category_pareto(
+    frame: pd.DataFrame, *, category_col: str = "category", cutoff: float = 0.8, codes: str | None = None
+) -> pd.DataFrame:
     """The root-cause Pareto table: categories by count, with the "vital few" marked.
 
     Juran's Pareto principle as used in quality management: sort categories by frequency and
@@ -134,8 +150,14 @@ def _clock_arg(business: pd.Series) -> str | np.ndarray:
     return np.where(flags, "business", "calendar")
 
 
-def _minutes_between(frame: pd.DataFrame, start_col: str, end: pd.Series, clock: pd.Series,
-                     calendars: Mapping[str, StoreCalendar] | None, store_col: str) -> pd.Series:
+def _minutes_between(
+    frame: pd.DataFrame,
+    start_col: str,
+    end: pd.Series,
+    clock: pd.Series,
+    calendars: Mapping[str, StoreCalendar] | None,
+    store_col: str,
+) -> pd.Series:
     """Minutes from ``start_col`` to ``end`` per row, on each row's clock (vectorised)."""
     calendar = (end - frame[start_col]).dt.total_seconds() / 60.0
     business = clock.eq("business")
@@ -144,8 +166,9 @@ def _minutes_between(frame: pd.DataFrame, start_col: str, end: pd.Series, clock:
     if calendars is None:
         raise ParameterError.from_key("audit.error.no_calendars", column="clock")
     work = pd.DataFrame({store_col: frame[store_col], "_start": frame[start_col], "_end": end}, index=frame.index)
-    on_clock = elapsed_minutes(work, "_start", "_end", calendars=calendars, store_col=store_col,
-                               clock=_clock_arg(business))
+    on_clock = elapsed_minutes(
+        work, "_start", "_end", calendars=calendars, store_col=store_col, clock=_clock_arg(business)
+    )
     return on_clock.where(business, calendar)
 
 
@@ -218,15 +241,23 @@ def sla_status(
     out["status"] = status
     out["minutes_left"] = (target - elapsed).where(is_open)
     if clock.eq("business").any():
-        due = deadlines(frame.assign(_target=target.fillna(-1)), created_col, "_target", calendars=calendars,
-                        store_col=store_col, clock=_clock_arg(clock.eq("business")))
+        due = deadlines(
+            frame.assign(_target=target.fillna(-1)),
+            created_col,
+            "_target",
+            calendars=calendars,
+            store_col=store_col,
+            clock=_clock_arg(clock.eq("business")),
+        )
     else:
         due = frame[created_col] + pd.to_timedelta(target, unit="min")
     out["deadline"] = due
     return out
 
 
-def first_response_status(frame: pd.DataFrame, standards: Standards, *, as_of: pd.Timestamp, **options: Any) -> pd.DataFrame:
+def first_response_status(
+    frame: pd.DataFrame, standards: Standards, *, as_of: pd.Timestamp, **options: Any
+) -> pd.DataFrame:
     """:func:`sla_status` for the first response (kept for the notebooks' readability)."""
     return sla_status(frame, standards, "first_response", as_of=as_of, **options)
 
@@ -253,9 +284,16 @@ def sla_attainment(status: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame
     flags["required"] = status["required_attainment"]
     if keys:
         flags[keys] = status[keys]
-        out = flags.groupby(keys, observed=True, dropna=False).agg(
-            met=("met", "sum"), breached=("breached", "sum"), at_risk=("at_risk", "sum"), required=("required", "max")
-        ).reset_index()
+        out = (
+            flags.groupby(keys, observed=True, dropna=False)
+            .agg(
+                met=("met", "sum"),
+                breached=("breached", "sum"),
+                at_risk=("at_risk", "sum"),
+                required=("required", "max"),
+            )
+            .reset_index()
+        )
     else:
         out = pd.DataFrame(
             {
@@ -374,7 +412,9 @@ def golden_window(
     took = frame[resolved_col] - frame[created_col]
     open_age = pd.Timestamp(as_of) - frame[created_col]
     decided = frame[resolved_col].notna() | (open_age > limit)
-    flags = pd.DataFrame({"within": frame[resolved_col].notna() & (took <= limit), "counted": decided}, index=frame.index)
+    flags = pd.DataFrame(
+        {"within": frame[resolved_col].notna() & (took <= limit), "counted": decided}, index=frame.index
+    )
     for key in by:
         flags[key] = frame[key]
     return _share_table(flags, by, "within", "counted")
@@ -460,8 +500,9 @@ def repeat_complaints(
     order = frame.sort_values([customer_col, created_col], kind="stable")
     nxt = order.groupby(customer_col, sort=False)[created_col].shift(-1)
     repeated = (nxt - order[created_col] <= pd.Timedelta(days=days)).reindex(frame.index)
-    flags = pd.DataFrame({"repeated": repeated.fillna(False).astype(bool),
-                          "counted": frame[customer_col].notna()}, index=frame.index)
+    flags = pd.DataFrame(
+        {"repeated": repeated.fillna(False).astype(bool), "counted": frame[customer_col].notna()}, index=frame.index
+    )
     for key in by:
         flags[key] = frame[key]
     return _share_table(flags, by, "repeated", "counted")
@@ -536,7 +577,9 @@ def measures_overview(
     DataFrame ``measure, value, target, n, meets`` (``meets`` is NA without a target; for
     ``authority_violations`` and ``repeat_30d`` lower is better).
     """
-    first = sla_attainment(sla_status(complaints, standards, "first_response", as_of=as_of, calendars=calendars)).iloc[0]
+    first = sla_attainment(sla_status(complaints, standards, "first_response", as_of=as_of, calendars=calendars)).iloc[
+        0
+    ]
     has_resolution = any(rule.metric == "resolution" for rule in standards.sla)
     rows = [("first_response_sla", first["attainment"], first["required"], first["met"] + first["breached"])]
     if has_resolution:
@@ -577,8 +620,16 @@ def describe_attainment(row: pd.Series, lang: str) -> str:
         verdict = t("text.verdict_ok", lang)
     else:
         verdict = t("text.verdict_gap", lang, gap=f"{-row['gap']:.1f}")
-    return t("text.attainment_summary", lang, attainment=_pct(row["attainment"]), target=_pct(row["required"]),
-             verdict=verdict, met=int(row["met"]), breached=int(row["breached"]), at_risk=int(row["at_risk"]))
+    return t(
+        "text.attainment_summary",
+        lang,
+        attainment=_pct(row["attainment"]),
+        target=_pct(row["required"]),
+        verdict=verdict,
+        met=int(row["met"]),
+        breached=int(row["breached"]),
+        at_risk=int(row["at_risk"]),
+    )
 
 
 def describe_pareto(pareto: pd.DataFrame, lang: str, *, label_group: str = "category") -> str:

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kit.core.i18n import code_for, label_of, labels, t
 from kit.core.display import table
+from kit.core.i18n import code_for, label_of, labels, t
 
 __all__ = ["breakdown_view", "findings_view", "overview_view", "pareto_view", "verdicts"]
 
@@ -54,8 +54,9 @@ def _group_labels(groups: pd.Series, dimension: str, lang: str) -> pd.Series:
     return codes.map(lambda c: label_of(group, c, lang))
 
 
-def breakdown_view(breakdown: pd.DataFrame, lang: str, *, metric: str = "first_response", dimension: str = "tier",
-                   trend: bool = True) -> pd.DataFrame:
+def breakdown_view(
+    breakdown: pd.DataFrame, lang: str, *, metric: str = "first_response", dimension: str = "tier", trend: bool = True
+) -> pd.DataFrame:
     """One dimension of :func:`kit.audit.attainment.attainment_breakdowns` as a report table.
 
     Columns: the group, met, breached, open and not yet due, attainment, required, gap (points),
@@ -68,20 +69,26 @@ def breakdown_view(breakdown: pd.DataFrame, lang: str, *, metric: str = "first_r
     if trend and dimension != "month":
         cols += ["recent", "previous", "change", "trend"]
         rows["trend"] = rows["trend"].map(lambda v: "—" if pd.isna(v) else label_of("audit.trend", v, lang))
-    shown = table(rows[cols].reset_index(drop=True), lang, percent=["attainment", "required", "recent", "previous"],
-                  decimals={"gap": 1, "shortfall": 1, "change": 1})
+    shown = table(
+        rows[cols].reset_index(drop=True),
+        lang,
+        percent=["attainment", "required", "recent", "previous"],
+        decimals={"gap": 1, "shortfall": 1, "change": 1},
+    )
     headers = _headers(lang) | {"group": label_of("audit.dimension", dimension, lang)}
     return shown.rename(columns=headers)
 
 
 def findings_view(findings: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The ranked findings (:func:`kit.audit.findings.audit_findings`) as a table: rank, finding, impact, remedy."""
-    shown = pd.DataFrame({
-        "rank": findings["rank"].to_numpy(),
-        "finding": findings["text"].to_numpy(),
-        "impact": findings["impact"].to_numpy(dtype=float),
-        "remedy": [t(f"findings.remedy.{r}", lang) for r in findings["remedy"]],
-    })
+    shown = pd.DataFrame(
+        {
+            "rank": findings["rank"].to_numpy(),
+            "finding": findings["text"].to_numpy(),
+            "impact": findings["impact"].to_numpy(dtype=float),
+            "remedy": [t(f"findings.remedy.{r}", lang) for r in findings["remedy"]],
+        }
+    )
     return table(shown, lang, decimals={"impact": 0}).rename(columns=_headers(lang))
 
 

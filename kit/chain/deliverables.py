@@ -33,10 +33,10 @@ from typing import Any
 
 import pandas as pd
 
+from kit.chain.kpis import CHAIN, kpi_label, kpi_targets, kpi_wide
 from kit.core.errors import KitError
 from kit.core.files import write_bytes
 from kit.core.i18n import check_lang, t
-from kit.chain.kpis import CHAIN, kpi_label, kpi_targets, kpi_wide
 from kit.run.pdf import find_chromium, html_to_pdf, pdf_is_current
 
 __all__ = ["EXCEL_NAME", "INDEX_NAME", "finish_run", "print_pdfs", "workbook_sheets", "write_kpi_workbook"]
@@ -52,7 +52,9 @@ def _header(name: str, lang: str) -> str:
     return t(f"deliverables.column.{name}", lang)
 
 
-def _kpi_columns(frame: pd.DataFrame, lang: str, measured: Mapping[str, pd.Series] | None = None) -> dict[str, pd.Series]:
+def _kpi_columns(
+    frame: pd.DataFrame, lang: str, measured: Mapping[str, pd.Series] | None = None
+) -> dict[str, pd.Series]:
     """The KPI's name, code, ``measured`` columns, unit, direction, target and its source, for display."""
     return {
         _header("kpi", lang): frame["kpi"].map(lambda k: kpi_label(k, lang)),
@@ -60,13 +62,16 @@ def _kpi_columns(frame: pd.DataFrame, lang: str, measured: Mapping[str, pd.Serie
         **(measured or {}),
         _header("unit", lang): frame["unit"].map(lambda u: t(f"kpis.unit.{u}", lang)),
         _header("direction", lang): frame["direction"].map(
-            lambda d: t("deliverables.higher" if d == ">=" else "deliverables.lower", lang)),
+            lambda d: t("deliverables.higher" if d == ">=" else "deliverables.lower", lang)
+        ),
         _header("target", lang): frame["target"].round(2),
         _header("target_source", lang): frame["target_source"].map(lambda s: t(f"kpis.source.{s}", lang)),
     }
 
 
-def workbook_sheets(long: pd.DataFrame, lang: str, *, store_names: Mapping[str, str] | None = None) -> dict[str, pd.DataFrame]:
+def workbook_sheets(
+    long: pd.DataFrame, lang: str, *, store_names: Mapping[str, str] | None = None
+) -> dict[str, pd.DataFrame]:
     """The workbook's sheets as display frames: ``{sheet name: frame}`` with headers in ``lang``.
 
     Sheets: the long table (every store, KPI and period), stores × KPIs for the period and the
@@ -90,16 +95,20 @@ def workbook_sheets(long: pd.DataFrame, lang: str, *, store_names: Mapping[str, 
         return ids.map(names).fillna("")
 
     out = long.copy()
-    display = pd.DataFrame({
-        _header("period", lang): out["period"].map(lambda p: t(f"kpis.period.{p}", lang)),
-        _header("period_start", lang): pd.to_datetime(out["period_start"]).dt.date,
-        _header("period_end", lang): pd.to_datetime(out["period_end"]).dt.date,
-        _header("store_id", lang): out["store_id"].astype(str),
-        _header("store_name", lang): store_name(out["store_id"].astype(str)),
-        **_kpi_columns(out, lang, measured={_header("value", lang): out["value"].round(2), _header("n", lang): out["n"]}),
-        _header("gap", lang): out["gap"].round(2),
-        _header("met", lang): out["met"].map(lambda m: "" if pd.isna(m) else (yes if m else no)).astype(object),
-    })
+    display = pd.DataFrame(
+        {
+            _header("period", lang): out["period"].map(lambda p: t(f"kpis.period.{p}", lang)),
+            _header("period_start", lang): pd.to_datetime(out["period_start"]).dt.date,
+            _header("period_end", lang): pd.to_datetime(out["period_end"]).dt.date,
+            _header("store_id", lang): out["store_id"].astype(str),
+            _header("store_name", lang): store_name(out["store_id"].astype(str)),
+            **_kpi_columns(
+                out, lang, measured={_header("value", lang): out["value"].round(2), _header("n", lang): out["n"]}
+            ),
+            _header("gap", lang): out["gap"].round(2),
+            _header("met", lang): out["met"].map(lambda m: "" if pd.isna(m) else (yes if m else no)).astype(object),
+        }
+    )
     sheets = {t("deliverables.sheet.long", lang): display}
     for period, key in (("current", "wide"), ("previous", "wide_previous")):
         wide = kpi_wide(long, period=period)
@@ -107,23 +116,28 @@ def workbook_sheets(long: pd.DataFrame, lang: str, *, store_names: Mapping[str, 
             continue
         wide = wide.round(2)
         wide.insert(1, "store_name", store_name(wide["store_id"].astype(str)))
-        wide = wide.rename(columns={"store_id": _header("store_id", lang), "store_name": _header("store_name", lang)}
-                           | {k: kpi_label(k, lang) for k in wide.columns[2:]})
+        wide = wide.rename(
+            columns={"store_id": _header("store_id", lang), "store_name": _header("store_name", lang)}
+            | {k: kpi_label(k, lang) for k in wide.columns[2:]}
+        )
         sheets[t(f"deliverables.sheet.{key}", lang)] = wide
     targets = kpi_targets(long)
-    targets = pd.DataFrame({
-        **_kpi_columns(targets, lang),
-        _header("chain_value", lang): targets["chain_value"].round(2),
-        _header("stores_met", lang): targets["stores_met"],
-        _header("stores_measured", lang): targets["stores_measured"],
-        _header("stores_met_share", lang): targets["stores_met_share"].round(1),
-    })
+    targets = pd.DataFrame(
+        {
+            **_kpi_columns(targets, lang),
+            _header("chain_value", lang): targets["chain_value"].round(2),
+            _header("stores_met", lang): targets["stores_met"],
+            _header("stores_measured", lang): targets["stores_measured"],
+            _header("stores_met_share", lang): targets["stores_met_share"].round(1),
+        }
+    )
     sheets[t("deliverables.sheet.targets", lang)] = targets
     return sheets
 
 
-def write_kpi_workbook(long: pd.DataFrame, path: str | Path, lang: str, *,
-                       store_names: Mapping[str, str] | None = None) -> Path:
+def write_kpi_workbook(
+    long: pd.DataFrame, path: str | Path, lang: str, *, store_names: Mapping[str, str] | None = None
+) -> Path:
     """Write the KPI workbook (openpyxl, atomically): store ids as text cells, Chinese as it is.
 
     Excel keeps "001" because the cells are strings formatted as text (``@``); column widths
@@ -152,8 +166,9 @@ def write_kpi_workbook(long: pd.DataFrame, path: str | Path, lang: str, *,
 # --------------------------------------------------------------------------------------------
 # PDFs
 # --------------------------------------------------------------------------------------------
-def print_pdfs(out_dir: Path, results: Sequence[Mapping[str, Any]], lang: str, *,
-               finder: Callable[[], str | None] | None = None) -> dict[str, Any]:
+def print_pdfs(
+    out_dir: Path, results: Sequence[Mapping[str, Any]], lang: str, *, finder: Callable[[], str | None] | None = None
+) -> dict[str, Any]:
     """A PDF next to each successful job's HTML; ``{"status", "message", "files", "errors"}``.
 
     ``status`` is ``ok`` (every PDF printed), ``partial`` (some failed: see ``errors``),
@@ -184,16 +199,27 @@ def print_pdfs(out_dir: Path, results: Sequence[Mapping[str, Any]], lang: str, *
         except (OSError, RuntimeError) as exc:
             errors.append({"html": rel, "error": str(exc)})
     status = "ok" if not errors else "partial"
-    message = t("deliverables.pdf.ok", lang, n=len(files)) if not errors else t(
-        "deliverables.pdf.partial", lang, n=len(files), failed=len(errors))
+    message = (
+        t("deliverables.pdf.ok", lang, n=len(files))
+        if not errors
+        else t("deliverables.pdf.partial", lang, n=len(files), failed=len(errors))
+    )
     return {"status": status, "message": message, "files": files, "errors": errors, "reused": reused}
 
 
 # --------------------------------------------------------------------------------------------
 # the entry point of the batch engine
 # --------------------------------------------------------------------------------------------
-def finish_run(out_dir: Path, results: list[dict], *, lang: str, data_dir: Path, period: tuple[date, date],
-               workspace: str = "", pdf: bool = True) -> dict:
+def finish_run(
+    out_dir: Path,
+    results: list[dict],
+    *,
+    lang: str,
+    data_dir: Path,
+    period: tuple[date, date],
+    workspace: str = "",
+    pdf: bool = True,
+) -> dict:
     """Write the run's deliverables after all jobs finished; never raises for a missing browser.
 
     Parameters
@@ -222,8 +248,8 @@ def finish_run(out_dir: Path, results: list[dict], *, lang: str, data_dir: Path,
         "index": "index.html", "errors": [{"step", "message"}]}``.
     """
     from kit.chain.handouts import export_run_cards, link_reports_to_playbook, write_playbook
-    from kit.intake.load import load_chain
     from kit.chain.overview import chain_kpis
+    from kit.intake.load import load_chain
     from kit.run.html import write_index
 
     check_lang(lang)
@@ -240,7 +266,7 @@ def finish_run(out_dir: Path, results: list[dict], *, lang: str, data_dir: Path,
         excel = EXCEL_NAME
     except KitError as exc:
         errors.append({"step": "excel", "message": exc.message(lang)})
-    except Exception as exc:  # noqa: BLE001 - a deliverable failing must not hide the reports
+    except Exception as exc:
         errors.append({"step": "excel", "message": f"{type(exc).__name__}: {exc}"})
     playbook: str | None = None
     cards: list[str] = []
@@ -249,17 +275,23 @@ def finish_run(out_dir: Path, results: list[dict], *, lang: str, data_dir: Path,
         playbook = next((p.relative_to(out_dir).as_posix() for p in pages if p.stem == "README"), None)
         link_reports_to_playbook(out_dir, [r["html"] for r in results if r.get("html")])
         cards = [p.relative_to(out_dir).as_posix() for p in export_run_cards(out_dir, results)]
-    except Exception as exc:  # noqa: BLE001 - a handout failing must not hide the reports
+    except Exception as exc:
         errors.append({"step": "handouts", "message": f"{type(exc).__name__}: {exc}"})
     if pdf:
         pdf_info = print_pdfs(out_dir, results, lang)
     else:
         pdf_info = {"status": "skipped", "message": t("deliverables.pdf.off", lang), "files": {}, "errors": []}
     errors += [{"step": "pdf", "message": f"{e['html']}: {e['error']}"} for e in pdf_info.pop("errors")]
-    summary = {"excel": excel, "pdf": pdf_info, "playbook": playbook, "cards": cards, "index": INDEX_NAME,
-               "errors": errors}
+    summary = {
+        "excel": excel,
+        "pdf": pdf_info,
+        "playbook": playbook,
+        "cards": cards,
+        "index": INDEX_NAME,
+        "errors": errors,
+    }
     try:
         write_index(results, out_dir / INDEX_NAME, lang, deliverables=summary)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         errors.append({"step": "index", "message": f"{type(exc).__name__}: {exc}"})
     return summary

@@ -20,14 +20,25 @@ from kit.audit.measures import first_response_status, sla_attainment
 from kit.core.errors import DataError, ParameterError
 from kit.core.i18n import label_of, t
 from kit.loyalty.servqual import servqual_gaps
-from kit.workshop.standards import ROLES, ServiceStandards, Standards, default_service_standards, required_approver
 from kit.loyalty.survey import ces_table, csat_table, nps_table
-from kit.workshop.goals import FAMILIES, INDICATORS, QualityGoals, SKILL_CATEGORIES, default_goals, default_targets
+from kit.workshop.goals import FAMILIES, INDICATORS, SKILL_CATEGORIES, QualityGoals, default_goals, default_targets
+from kit.workshop.standards import ROLES, ServiceStandards, Standards, default_service_standards, required_approver
 
 __all__ = ["SCORECARD_COLUMNS", "describe_scorecard", "measure_indicators", "scorecard", "scorecard_table"]
 
 
-SCORECARD_COLUMNS = ["goal", "family", "indicator", "value", "n", "direction", "target", "unit", "status", "target_source"]
+SCORECARD_COLUMNS = [
+    "goal",
+    "family",
+    "indicator",
+    "value",
+    "n",
+    "direction",
+    "target",
+    "unit",
+    "status",
+    "target_source",
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -115,7 +126,14 @@ def measure_indicators(
         return float(row["easy_share"]), int(row["n"])
 
     attempt("ces_easy_share", ces_easy)
-    attempt("channels_used", lambda: (float(comp["channel"].nunique()) if n_comp else float("nan"), n_comp) if "channel" in comp.columns else _missing("channel"))
+    attempt(
+        "channels_used",
+        lambda: (
+            (float(comp["channel"].nunique()) if n_comp else float("nan"), n_comp)
+            if "channel" in comp.columns
+            else _missing("channel")
+        ),
+    )
 
     # G2
     def sla() -> tuple[float, int]:
@@ -239,7 +257,10 @@ def measure_indicators(
     attempt("follow_up_rate", follow_up)
     attempt("survey_responses", responses)
     _ = transactions  # repeat purchase is reported in the notebook's loyalty section, not scored here
-    rows = [{"indicator": code, "goal": ind.goal, "value": results[code][0], "n": results[code][1]} for code, ind in INDICATORS.items()]
+    rows = [
+        {"indicator": code, "goal": ind.goal, "value": results[code][0], "n": results[code][1]}
+        for code, ind in INDICATORS.items()
+    ]
     return pd.DataFrame(rows)
 
 
@@ -250,8 +271,13 @@ def _missing(col: str) -> tuple[float, int]:
 # --------------------------------------------------------------------------------------------
 # the scorecard
 # --------------------------------------------------------------------------------------------
-def scorecard(measured: pd.DataFrame, goals: QualityGoals | Mapping[str, float] | None = None,
-              indicator_col: str = "indicator", value_col: str = "value", n_col: str = "n") -> pd.DataFrame:
+def scorecard(
+    measured: pd.DataFrame,
+    goals: QualityGoals | Mapping[str, float] | None = None,
+    indicator_col: str = "indicator",
+    value_col: str = "value",
+    n_col: str = "n",
+) -> pd.DataFrame:
     """Targets against actuals, one row per indicator, grouped by goal G1–G9.
 
     Parameters
@@ -283,22 +309,29 @@ def scorecard(measured: pd.DataFrame, goals: QualityGoals | Mapping[str, float] 
     else:
         unknown = sorted(set(goals) - set(INDICATORS))
         if unknown:
-            raise ParameterError.from_key("goals.error.unknown_indicator", column="targets", names=", ".join(unknown),
-                                          known=", ".join(INDICATORS))
+            raise ParameterError.from_key(
+                "goals.error.unknown_indicator", column="targets", names=", ".join(unknown), known=", ".join(INDICATORS)
+            )
         model, custom = QualityGoals(targets=default_targets() | {k: float(v) for k, v in goals.items()}), dict(goals)
     values = measured.set_index(indicator_col)[value_col] if len(measured) else pd.Series(dtype="float64")
-    counts = measured.set_index(indicator_col)[n_col] if n_col in measured.columns and len(measured) else pd.Series(dtype="float64")
+    counts = (
+        measured.set_index(indicator_col)[n_col]
+        if n_col in measured.columns and len(measured)
+        else pd.Series(dtype="float64")
+    )
     codes = list(INDICATORS)
-    out = pd.DataFrame({
-        "goal": [INDICATORS[c].goal for c in codes],
-        "family": [FAMILIES[INDICATORS[c].goal] for c in codes],
-        "indicator": codes,
-        "value": pd.to_numeric(values.reindex(codes), errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
-        "n": counts.reindex(codes).to_numpy(dtype="float64", na_value=np.nan),
-        "direction": [INDICATORS[c].direction for c in codes],
-        "target": [model.target(c) for c in codes],
-        "unit": [INDICATORS[c].unit for c in codes],
-    })
+    out = pd.DataFrame(
+        {
+            "goal": [INDICATORS[c].goal for c in codes],
+            "family": [FAMILIES[INDICATORS[c].goal] for c in codes],
+            "indicator": codes,
+            "value": pd.to_numeric(values.reindex(codes), errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
+            "n": counts.reindex(codes).to_numpy(dtype="float64", na_value=np.nan),
+            "direction": [INDICATORS[c].direction for c in codes],
+            "target": [model.target(c) for c in codes],
+            "unit": [INDICATORS[c].unit for c in codes],
+        }
+    )
     v, target = out["value"].to_numpy(), out["target"].to_numpy()
     higher = out["direction"].eq(">=").to_numpy()
     with np.errstate(invalid="ignore"):
@@ -329,15 +362,19 @@ def scorecard_table(card: pd.DataFrame, lang: str) -> pd.DataFrame:
     """
     symbols = {"met": "✓", "not_met": "✗", "no_data": "–"}
     arrows = {">=": "≥", "<=": "≤"}
-    out = pd.DataFrame({
-        "goal": [f"{g} {label_of('goals.goal', g, lang)}" for g in card["goal"]],
-        "indicator": [label_of("goals.indicator", c, lang) for c in card["indicator"]],
-        "value": [_fmt(v, u, lang) for v, u in zip(card["value"], card["unit"])],
-        "target": [f"{arrows[d]} {_fmt(x, u, lang)}" for d, x, u in zip(card["direction"], card["target"], card["unit"])],
-        "n": ["—" if pd.isna(n) else f"{int(n)}" for n in card["n"]],
-        "status": [f"{symbols[s]} {label_of('goals.status', s, lang)}" for s in card["status"]],
-        "target_source": [label_of("goals.source", s, lang) for s in card["target_source"]],
-    })
+    out = pd.DataFrame(
+        {
+            "goal": [f"{g} {label_of('goals.goal', g, lang)}" for g in card["goal"]],
+            "indicator": [label_of("goals.indicator", c, lang) for c in card["indicator"]],
+            "value": [_fmt(v, u, lang) for v, u in zip(card["value"], card["unit"])],
+            "target": [
+                f"{arrows[d]} {_fmt(x, u, lang)}" for d, x, u in zip(card["direction"], card["target"], card["unit"])
+            ],
+            "n": ["—" if pd.isna(n) else f"{int(n)}" for n in card["n"]],
+            "status": [f"{symbols[s]} {label_of('goals.status', s, lang)}" for s in card["status"]],
+            "target_source": [label_of("goals.source", s, lang) for s in card["target_source"]],
+        }
+    )
     return out.rename(columns={c: label_of("goals.column", c, lang) for c in out.columns})
 
 
@@ -350,9 +387,19 @@ def describe_scorecard(card: pd.DataFrame, lang: str, link: str = "") -> str:
     if len(short):
         sep = "；" if lang == "zh" else "; "
         arrows = {">=": "≥", "<=": "≤"}
-        items = sep.join(t("goals.text.item", lang, goal=g, indicator=label_of("goals.indicator", c, lang), value=_fmt(v, u, lang),
-                           target=f"{arrows[d]} {_fmt(x, u, lang)}")
-                         for g, c, v, u, d, x in zip(short["goal"], short["indicator"], short["value"], short["unit"], short["direction"], short["target"]))
+        items = sep.join(
+            t(
+                "goals.text.item",
+                lang,
+                goal=g,
+                indicator=label_of("goals.indicator", c, lang),
+                value=_fmt(v, u, lang),
+                target=f"{arrows[d]} {_fmt(x, u, lang)}",
+            )
+            for g, c, v, u, d, x in zip(
+                short["goal"], short["indicator"], short["value"], short["unit"], short["direction"], short["target"]
+            )
+        )
         text += " " + t("goals.text.short", lang, items=items)
     else:
         text += " " + t("goals.text.all_met", lang)

@@ -34,8 +34,13 @@ from kit.core.files import write_text
 from kit.core.i18n import check_lang
 
 __all__ = [
-    "PLAYBOOK_DIR", "RUN_PLAYBOOK", "export_run_cards", "link_reports_to_playbook", "relink",
-    "render_chapter", "write_playbook",
+    "PLAYBOOK_DIR",
+    "RUN_PLAYBOOK",
+    "export_run_cards",
+    "link_reports_to_playbook",
+    "relink",
+    "render_chapter",
+    "write_playbook",
 ]
 
 #: The playbook shipped with the project (next to the ``kit`` package).
@@ -76,8 +81,10 @@ def render_chapter(markdown_text: str, title: str, lang: str) -> str:
     """One chapter as a standalone HTML page (anchors kept, links to other chapters as ``.html``)."""
     body = relink(_markdown(markdown_text))
     html_lang = "zh-CN" if check_lang(lang) == "zh" else "en"
-    return (f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n"
+    )
 
 
 def _title(markdown_text: str, fallback: str) -> str:

@@ -70,23 +70,44 @@ import pandas as pd
 
 from kit.audit import measures as audit
 from kit.core.errors import DataError
-from kit.core.periods import filter_period, previous_period
-from kit.workshop.goals import SKILL_CATEGORIES, QualityGoals, default_goals
 from kit.core.i18n import t
+from kit.core.periods import filter_period, previous_period
 from kit.loyalty.retention import repeat_purchase_rate
-from kit.workshop.standards import ServiceStandards, Standards, default_service_standards, default_standards
 from kit.loyalty.survey import ces_table, csat_table, nps_table
+from kit.workshop.goals import SKILL_CATEGORIES, QualityGoals, default_goals
+from kit.workshop.standards import ServiceStandards, Standards, default_service_standards, default_standards
 
 __all__ = [
-    "CHAIN", "KPIS", "Kpi", "LONG_COLUMNS", "PERIODS", "kpi_label", "kpi_targets", "kpi_wide", "store_kpis",
+    "CHAIN",
+    "KPIS",
+    "Kpi",
+    "LONG_COLUMNS",
+    "PERIODS",
+    "kpi_label",
+    "kpi_targets",
+    "kpi_wide",
+    "store_kpis",
     "targets_for",
 ]
 
 #: Pseudo store id of the whole chain's rows in the long table.
 CHAIN = "chain"
 PERIODS = ("current", "previous")
-LONG_COLUMNS = ["period", "period_start", "period_end", "store_id", "kpi", "value", "n", "unit", "direction",
-                "target", "target_source", "gap", "met"]
+LONG_COLUMNS = [
+    "period",
+    "period_start",
+    "period_end",
+    "store_id",
+    "kpi",
+    "value",
+    "n",
+    "unit",
+    "direction",
+    "target",
+    "target_source",
+    "gap",
+    "met",
+]
 
 
 @dataclass(frozen=True)
@@ -101,24 +122,27 @@ class Kpi:
     goal_indicator: str | None = None
 
 
-KPIS: dict[str, Kpi] = {k.code: k for k in (
-    Kpi("first_response_sla", "percent", ">=", 95, "standards"),
-    Kpi("resolution_sla", "percent", ">=", 95, "standards"),
-    Kpi("fcr", "percent", ">=", 70, "goals", "fcr"),
-    Kpi("golden_window", "percent", ">=", 95, "goals", "resolved_24h"),
-    Kpi("resolution_satisfaction", "percent", ">=", 95, "goals", "resolution_satisfaction"),
-    Kpi("follow_up_rate", "percent", ">=", 95, "goals", "follow_up_rate"),
-    Kpi("repeat_complaint_rate", "percent", "<=", 10, "kit"),
-    Kpi("authority_compliance", "percent", ">=", 100, "goals", "authority_compliance"),
-    Kpi("reopen_rate", "percent", "<=", 5, "goals", "reopen_rate"),
-    Kpi("compensation_per_complaint", "yuan", "<=", 50, "goals", "compensation_per_complaint"),
-    Kpi("skill_complaint_share", "percent", "<=", 15, "goals", "skill_complaint_share"),
-    Kpi("nps", "points", ">=", 30, "goals", "nps"),
-    Kpi("csat", "percent", ">=", 90, "goals", "csat"),
-    Kpi("ces_easy_share", "percent", ">=", 70, "goals", "ces_easy_share"),
-    Kpi("complaints_per_1000", "per_mille", "<=", None, "chain"),
-    Kpi("repeat_purchase_rate", "percent", ">=", None, "chain"),
-)}
+KPIS: dict[str, Kpi] = {
+    k.code: k
+    for k in (
+        Kpi("first_response_sla", "percent", ">=", 95, "standards"),
+        Kpi("resolution_sla", "percent", ">=", 95, "standards"),
+        Kpi("fcr", "percent", ">=", 70, "goals", "fcr"),
+        Kpi("golden_window", "percent", ">=", 95, "goals", "resolved_24h"),
+        Kpi("resolution_satisfaction", "percent", ">=", 95, "goals", "resolution_satisfaction"),
+        Kpi("follow_up_rate", "percent", ">=", 95, "goals", "follow_up_rate"),
+        Kpi("repeat_complaint_rate", "percent", "<=", 10, "kit"),
+        Kpi("authority_compliance", "percent", ">=", 100, "goals", "authority_compliance"),
+        Kpi("reopen_rate", "percent", "<=", 5, "goals", "reopen_rate"),
+        Kpi("compensation_per_complaint", "yuan", "<=", 50, "goals", "compensation_per_complaint"),
+        Kpi("skill_complaint_share", "percent", "<=", 15, "goals", "skill_complaint_share"),
+        Kpi("nps", "points", ">=", 30, "goals", "nps"),
+        Kpi("csat", "percent", ">=", 90, "goals", "csat"),
+        Kpi("ces_easy_share", "percent", ">=", 70, "goals", "ces_easy_share"),
+        Kpi("complaints_per_1000", "per_mille", "<=", None, "chain"),
+        Kpi("repeat_purchase_rate", "percent", ">=", None, "chain"),
+    )
+}
 
 
 def kpi_label(code: str, lang: str) -> str:
@@ -126,8 +150,12 @@ def kpi_label(code: str, lang: str) -> str:
     return t(f"kpis.kpi.{code}", lang)
 
 
-def targets_for(standards: Standards | None = None, goals: QualityGoals | None = None,
-                targets: Mapping[str, float] | None = None, goals_source: str = "defaults") -> dict[str, tuple[float, str]]:
+def targets_for(
+    standards: Standards | None = None,
+    goals: QualityGoals | None = None,
+    targets: Mapping[str, float] | None = None,
+    goals_source: str = "defaults",
+) -> dict[str, tuple[float, str]]:
     """``{kpi: (target, source)}``: explicit ``targets`` win, then goals / standards, then defaults.
 
     ``source`` is ``workspace`` when a workspace file set it, ``explicit`` for ``targets``,
@@ -166,7 +194,9 @@ def targets_for(standards: Standards | None = None, goals: QualityGoals | None =
 # --------------------------------------------------------------------------------------------
 # measuring: each function returns [*by, value, n] for the whole chain's rows at once
 # --------------------------------------------------------------------------------------------
-def _as_table(frame: pd.DataFrame, by: list[str], value: pd.Series | np.ndarray, n: pd.Series | np.ndarray) -> pd.DataFrame:
+def _as_table(
+    frame: pd.DataFrame, by: list[str], value: pd.Series | np.ndarray, n: pd.Series | np.ndarray
+) -> pd.DataFrame:
     out = frame[by].copy() if by else pd.DataFrame(index=range(len(frame)))
     out["value"] = np.asarray(value, dtype="float64")
     out["n"] = np.asarray(n, dtype="float64")
@@ -250,16 +280,25 @@ def _measures(x: _Inputs) -> dict[str, Callable[[list[str]], pd.DataFrame]]:
         "fcr": lambda by: _share(audit.first_contact_resolution(c, by=by), by),
         "golden_window": lambda by: _share(audit.golden_window(c, as_of=x.as_of, by=by), by),
         "resolution_satisfaction": lambda by: _share(audit.resolution_satisfaction(c, by=by), by),
-        "follow_up_rate": lambda by: _share(audit.follow_up_compliance(
-            c, as_of=x.as_of, window_hours=std.follow_up.window_hours, by=by,
-            exempt_tiers=sorted(set(c["tier"].dropna()) - set(std.follow_up.tiers))), by),
+        "follow_up_rate": lambda by: _share(
+            audit.follow_up_compliance(
+                c,
+                as_of=x.as_of,
+                window_hours=std.follow_up.window_hours,
+                by=by,
+                exempt_tiers=sorted(set(c["tier"].dropna()) - set(std.follow_up.tiers)),
+            ),
+            by,
+        ),
         "repeat_complaint_rate": lambda by: _share(audit.repeat_complaints(c, by=by), by),
         "authority_compliance": authority,
         "reopen_rate": reopen,
         "compensation_per_complaint": lambda by: _grouped_ratio(
-            c, by, _num(c, "compensation_amount").fillna(0), pd.Series(1.0, index=c.index), 1.0),
+            c, by, _num(c, "compensation_amount").fillna(0), pd.Series(1.0, index=c.index), 1.0
+        ),
         "skill_complaint_share": lambda by: _grouped_ratio(
-            c, by, c["category_en"].isin(SKILL_CATEGORIES), pd.Series(1.0, index=c.index), 100.0),
+            c, by, c["category_en"].isin(SKILL_CATEGORIES), pd.Series(1.0, index=c.index), 100.0
+        ),
         "nps": nps,
         "csat": csat,
         "ces_easy_share": ces,
@@ -268,9 +307,18 @@ def _measures(x: _Inputs) -> dict[str, Callable[[list[str]], pd.DataFrame]]:
     }
 
 
-def _measure_period(complaints: pd.DataFrame, surveys: pd.DataFrame, transactions: pd.DataFrame, start: date,
-                    end: date, store_ids: list[str], standards: Standards, full: ServiceStandards,
-                    calendars: Mapping[str, Any] | None, store_col: str) -> pd.DataFrame:
+def _measure_period(
+    complaints: pd.DataFrame,
+    surveys: pd.DataFrame,
+    transactions: pd.DataFrame,
+    start: date,
+    end: date,
+    store_ids: list[str],
+    standards: Standards,
+    full: ServiceStandards,
+    calendars: Mapping[str, Any] | None,
+    store_col: str,
+) -> pd.DataFrame:
     """Values and denominators of every KPI, per store and for the chain, in one period."""
     c = filter_period(complaints, start, end)
     s = filter_period(surveys, start, end, time_col="date") if "date" in surveys else surveys.iloc[0:0]
@@ -292,10 +340,23 @@ def _measure_period(complaints: pd.DataFrame, surveys: pd.DataFrame, transaction
             per_store = fn(["store_id"])
             chain = fn([])
         except (DataError, KeyError):  # a column the KPI needs is missing: no data (as kit.workshop.goals does)
-            per_store, chain = pd.DataFrame(columns=["store_id", "value", "n"]), pd.DataFrame({"value": [np.nan], "n": [0.0]})
-        per_store = (per_store.astype({"store_id": "str"}).drop_duplicates("store_id").set_index("store_id")
-                     .reindex(store_ids).rename_axis("store_id").reset_index())
-        chain = chain.iloc[:1].assign(store_id=CHAIN) if len(chain) else pd.DataFrame({"store_id": [CHAIN], "value": [np.nan], "n": [0.0]})
+            per_store, chain = (
+                pd.DataFrame(columns=["store_id", "value", "n"]),
+                pd.DataFrame({"value": [np.nan], "n": [0.0]}),
+            )
+        per_store = (
+            per_store.astype({"store_id": "str"})
+            .drop_duplicates("store_id")
+            .set_index("store_id")
+            .reindex(store_ids)
+            .rename_axis("store_id")
+            .reset_index()
+        )
+        chain = (
+            chain.iloc[:1].assign(store_id=CHAIN)
+            if len(chain)
+            else pd.DataFrame({"store_id": [CHAIN], "value": [np.nan], "n": [0.0]})
+        )
         frames.append(pd.concat([per_store, chain[["store_id", "value", "n"]]], ignore_index=True).assign(kpi=code))
     out = pd.concat(frames, ignore_index=True)
     out["value"] = pd.to_numeric(out["value"], errors="coerce").astype("float64")
@@ -367,10 +428,14 @@ def store_kpis(
     start, end = period
     std = standards if standards is not None else default_standards()
     full = std if isinstance(std, ServiceStandards) else default_service_standards().model_copy(update={"sla": std.sla})
-    complaints, surveys, transactions = (_ensure(f, cols) for f, cols in (
-        (complaints, {"created_at": "datetime64[us]", store_col: "str"}),
-        (surveys, {"date": "datetime64[us]", store_col: "str"}),
-        (transactions, {"date": "datetime64[us]", store_col: "str"})))
+    complaints, surveys, transactions = (
+        _ensure(f, cols)
+        for f, cols in (
+            (complaints, {"created_at": "datetime64[us]", store_col: "str"}),
+            (surveys, {"date": "datetime64[us]", store_col: "str"}),
+            (transactions, {"date": "datetime64[us]", store_col: "str"}),
+        )
+    )
     if stores is None:
         ids = pd.concat([f[store_col].astype("str") for f in (complaints, surveys, transactions)])
         stores = sorted(ids.dropna().unique().tolist())
@@ -378,17 +443,23 @@ def store_kpis(
     windows = [("current", start, end)]
     if previous:
         windows.append(("previous", *previous_period(start, end)))
-    parts = [_measure_period(complaints, surveys, transactions, a, b, store_ids, std, full, calendars, store_col)
-             .assign(period=name) for name, a, b in windows]
+    parts = [
+        _measure_period(complaints, surveys, transactions, a, b, store_ids, std, full, calendars, store_col).assign(
+            period=name
+        )
+        for name, a, b in windows
+    ]
     out = pd.concat(parts, ignore_index=True)
     goal_targets = targets_for(std, goals, targets, goals_source)
-    meta = pd.DataFrame({
-        "kpi": list(KPIS),
-        "unit": [k.unit for k in KPIS.values()],
-        "direction": [k.direction for k in KPIS.values()],
-        "target": [goal_targets[c][0] for c in KPIS],
-        "target_source": [goal_targets[c][1] for c in KPIS],
-    })
+    meta = pd.DataFrame(
+        {
+            "kpi": list(KPIS),
+            "unit": [k.unit for k in KPIS.values()],
+            "direction": [k.direction for k in KPIS.values()],
+            "target": [goal_targets[c][0] for c in KPIS],
+            "target_source": [goal_targets[c][1] for c in KPIS],
+        }
+    )
     out = out.merge(meta, on="kpi", how="left")
     # KPIs without a published target: the chain's own value of the same period is the reference
     chain_value = out.loc[out["store_id"] == CHAIN].set_index(["period", "kpi"])["value"]
@@ -401,8 +472,11 @@ def store_kpis(
     out["met"] = pd.array(np.where(out["gap"].isna(), None, met), dtype="boolean")
     order = {code: k for k, code in enumerate(KPIS)}
     rank = {sid: k for k, sid in enumerate([*store_ids, CHAIN])}
-    out = out.assign(_p=out["period"].map({p: k for k, p in enumerate(PERIODS)}), _s=out["store_id"].map(rank),
-                     _k=out["kpi"].map(order)).sort_values(["_p", "_s", "_k"], kind="stable")
+    out = out.assign(
+        _p=out["period"].map({p: k for k, p in enumerate(PERIODS)}),
+        _s=out["store_id"].map(rank),
+        _k=out["kpi"].map(order),
+    ).sort_values(["_p", "_s", "_k"], kind="stable")
     out["store_id"] = out["store_id"].astype("str")
     return out[LONG_COLUMNS].reset_index(drop=True)
 
@@ -463,5 +537,16 @@ def kpi_targets(long: pd.DataFrame, *, period: str = "current") -> pd.DataFrame:
     out = meta.join(chain_value).join(summary).reset_index()
     out[["stores_met", "stores_measured"]] = out[["stores_met", "stores_measured"]].fillna(0).astype("int64")
     out["stores_met_share"] = (100.0 * out["stores_met"] / out["stores_measured"]).where(out["stores_measured"] > 0)
-    return out[["kpi", "unit", "direction", "target", "target_source", "chain_value", "stores_met", "stores_measured",
-                "stores_met_share"]]
+    return out[
+        [
+            "kpi",
+            "unit",
+            "direction",
+            "target",
+            "target_source",
+            "chain_value",
+            "stores_met",
+            "stores_measured",
+            "stores_met_share",
+        ]
+    ]

@@ -28,18 +28,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.core.errors import WorkspaceError
-from kit.workshop.goals import QualityGoals, load_goals
-from kit.core.i18n import t
-from kit.intake.load import Chain, load_chain
 from kit.chain.kpis import CHAIN, kpi_label, kpi_targets, store_kpis
+from kit.core.errors import WorkspaceError
+from kit.core.i18n import t
 from kit.core.periods import previous_period
+from kit.intake.load import Chain, load_chain
+from kit.workshop.goals import QualityGoals, load_goals
 from kit.workshop.standards import Standards, default_standards, store_calendars
 
 __all__ = [
-    "ChainOverview", "attainment_display", "chain_kpis", "describe_movers", "describe_overview",
-    "gap_matrix", "heatmap_chart", "league_display", "league_table", "load_targets", "movers",
-    "movers_display", "open_chain_overview", "standard_attainment", "standards_attainment_chart",
+    "ChainOverview",
+    "attainment_display",
+    "chain_kpis",
+    "describe_movers",
+    "describe_overview",
+    "gap_matrix",
+    "heatmap_chart",
+    "league_display",
+    "league_table",
+    "load_targets",
+    "movers",
+    "movers_display",
+    "open_chain_overview",
+    "standard_attainment",
+    "standards_attainment_chart",
 ]
 
 
@@ -69,15 +81,30 @@ def load_targets(workspace: str | Path = "", lang: str = "en") -> tuple[Standard
     return standards, goals, source, [note, goals_note(source, lang)]
 
 
-def chain_kpis(chain: Chain, period: tuple[date, date], *, workspace: str | Path = "", lang: str = "en",
-               targets: dict[str, float] | None = None) -> tuple[pd.DataFrame, list[str]]:
+def chain_kpis(
+    chain: Chain,
+    period: tuple[date, date],
+    *,
+    workspace: str | Path = "",
+    lang: str = "en",
+    targets: dict[str, float] | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
     """The KPI long table of :func:`kit.chain.kpis.store_kpis` for a loaded chain, with the target notes."""
     standards, goals, source, notes = load_targets(workspace, lang)
     stores = chain.stores.data
     calendars = store_calendars(stores, getattr(standards, "calendar", None))
-    long = store_kpis(chain.complaints.data, chain.surveys.data, chain.transactions.data, period=period,
-                      standards=standards, goals=goals, goals_source=source, targets=targets, calendars=calendars,
-                      stores=stores["store_id"].astype(str).tolist())
+    long = store_kpis(
+        chain.complaints.data,
+        chain.surveys.data,
+        chain.transactions.data,
+        period=period,
+        standards=standards,
+        goals=goals,
+        goals_source=source,
+        targets=targets,
+        calendars=calendars,
+        stores=stores["store_id"].astype(str).tolist(),
+    )
     return long, notes
 
 
@@ -109,8 +136,8 @@ def open_chain_overview(params: Any) -> ChainOverview:
     Personal data is masked unless ``params.unmask`` (the overview shows none, but the chain object
     is handed to the notebook).
     """
-    from kit.core.errors import set_message_language
     from kit.core.charts import setup_fonts
+    from kit.core.errors import set_message_language
     from kit.core.privacy import mask_frame
 
     set_message_language(params.lang)
@@ -118,11 +145,21 @@ def open_chain_overview(params: Any) -> ChainOverview:
     chain = load_chain(params.data_dir)
     if not params.unmask:
         chain = replace(chain, complaints=replace(chain.complaints, data=mask_frame(chain.complaints.data)))
-    long, notes = chain_kpis(chain, (params.period_start, params.period_end), workspace=params.workspace,
-                             lang=params.lang)
+    long, notes = chain_kpis(
+        chain, (params.period_start, params.period_end), workspace=params.workspace, lang=params.lang
+    )
     prev = previous_period(params.period_start, params.period_end)
-    lines = [t("overview.period", params.lang, start=params.period_start, end=params.period_end,
-               prev_start=prev[0], prev_end=prev[1], stores=len(chain.stores.data))]
+    lines = [
+        t(
+            "overview.period",
+            params.lang,
+            start=params.period_start,
+            end=params.period_end,
+            prev_start=prev[0],
+            prev_end=prev[1],
+            stores=len(chain.stores.data),
+        )
+    ]
     lines += chain.summary(params.lang) + notes
     return ChainOverview(params=params, chain=chain, kpis=long, notes=lines)
 
@@ -136,8 +173,11 @@ def league_table(long: pd.DataFrame, *, period: str = "current") -> pd.DataFrame
     """
     part = long.loc[(long["period"] == period) & (long["store_id"] != CHAIN)]
     flags = part.assign(_met=part["met"].fillna(False).astype(bool), _measured=part["met"].notna())
-    out = flags.groupby("store_id", sort=False).agg(met=("_met", "sum"), measured=("_measured", "sum"),
-                                                    mean_gap=("gap", "mean")).reset_index()
+    out = (
+        flags.groupby("store_id", sort=False)
+        .agg(met=("_met", "sum"), measured=("_measured", "sum"), mean_gap=("gap", "mean"))
+        .reset_index()
+    )
     out["met_share"] = (100.0 * out["met"] / out["measured"]).where(out["measured"] > 0)
     out = out.sort_values(["met", "mean_gap"], ascending=[False, False], kind="stable").reset_index(drop=True)
     out["rank"] = np.arange(1, len(out) + 1)
@@ -168,8 +208,15 @@ def gap_matrix(long: pd.DataFrame, *, period: str = "current", relative: bool = 
     return wide
 
 
-def heatmap_chart(long: pd.DataFrame, lang: str, *, store_names: dict[str, str] | None = None,
-                  period: str = "current", limit: float = 0.2, max_stores: int = 40):
+def heatmap_chart(
+    long: pd.DataFrame,
+    lang: str,
+    *,
+    store_names: dict[str, str] | None = None,
+    period: str = "current",
+    limit: float = 0.2,
+    max_stores: int = 40,
+):
     """Heat map of stores × KPIs coloured by the gap to the target (blue = better, red = short).
 
     Cells show the KPI's value; the colour is the relative gap of :func:`gap_matrix`, clipped at
@@ -283,8 +330,22 @@ def standard_attainment(long: pd.DataFrame, *, period: str = "current") -> pd.Da
     out["chain_previous"] = out["kpi"].map(prev).astype("float64")
     sign = np.where(out["direction"].eq(">="), 1.0, -1.0)
     out["chain_change"] = sign * (out["chain_value"] - out["chain_previous"])
-    return out[["kpi", "unit", "direction", "target", "target_source", "chain_value", "chain_met", "chain_previous",
-                "chain_change", "stores_met", "stores_measured", "stores_met_share"]]
+    return out[
+        [
+            "kpi",
+            "unit",
+            "direction",
+            "target",
+            "target_source",
+            "chain_value",
+            "chain_met",
+            "chain_previous",
+            "chain_change",
+            "stores_met",
+            "stores_measured",
+            "stores_met_share",
+        ]
+    ]
 
 
 def standards_attainment_chart(attainment: pd.DataFrame, lang: str):
@@ -304,11 +365,16 @@ def standards_attainment_chart(attainment: pd.DataFrame, lang: str):
     fig, ax = plt.subplots(figsize=(8.0, 0.32 * len(data) + 1.4), layout="constrained")
     met = data["chain_met"].fillna(False).astype(bool).to_numpy()
     share = data["stores_met_share"].fillna(0).to_numpy()
-    ax.barh(labels, share, color=np.where(met, DARK, LIGHT), edgecolor=DARK,
-            hatch=None)
+    ax.barh(labels, share, color=np.where(met, DARK, LIGHT), edgecolor=DARK, hatch=None)
     for y, (value, ok) in enumerate(zip(share, met)):
-        ax.text(min(value + 1, 101), y, f"{value:.0f}%" + ("" if ok else " ✗"), va="center", fontsize=8,
-                color=DARK if ok else ALERT)
+        ax.text(
+            min(value + 1, 101),
+            y,
+            f"{value:.0f}%" + ("" if ok else " ✗"),
+            va="center",
+            fontsize=8,
+            color=DARK if ok else ALERT,
+        )
     ax.set_xlim(0, 110)
     ax.set_xlabel(t("overview.chart.attain.x", lang))
     ax.set_title(t("overview.chart.attain.title", lang))
@@ -316,8 +382,9 @@ def standards_attainment_chart(attainment: pd.DataFrame, lang: str):
     return fig
 
 
-def league_display(long: pd.DataFrame, lang: str, *, store_names: dict[str, str] | None = None,
-                   period: str = "current") -> pd.DataFrame:
+def league_display(
+    long: pd.DataFrame, lang: str, *, store_names: dict[str, str] | None = None, period: str = "current"
+) -> pd.DataFrame:
     """The league table for people: rank, store, KPIs met, then every KPI's value with ✓ / ✗.
 
     Returns
@@ -337,12 +404,17 @@ def league_display(long: pd.DataFrame, lang: str, *, store_names: dict[str, str]
     cells.columns = [t(f"kpis.short.{k}", lang) for k in kpis]
     names = dict(store_names or {})
     names[CHAIN] = t("kpis.chain", lang)
-    head = pd.DataFrame({
-        t("overview.column.rank", lang): [str(r) for r in league["rank"]] + (["—"] if CHAIN in value.index else []),
-        t("overview.column.store", lang): [f"{s} {names.get(s, '')}".strip() if s != CHAIN else names[CHAIN] for s in order],
-        t("overview.column.met", lang): [f"{m}/{n}" for m, n in zip(league["met"], league["measured"])]
-        + (["—"] if CHAIN in value.index else []),
-    }, index=order)
+    head = pd.DataFrame(
+        {
+            t("overview.column.rank", lang): [str(r) for r in league["rank"]] + (["—"] if CHAIN in value.index else []),
+            t("overview.column.store", lang): [
+                f"{s} {names.get(s, '')}".strip() if s != CHAIN else names[CHAIN] for s in order
+            ],
+            t("overview.column.met", lang): [f"{m}/{n}" for m, n in zip(league["met"], league["measured"])]
+            + (["—"] if CHAIN in value.index else []),
+        },
+        index=order,
+    )
     return pd.concat([head, cells], axis=1).reset_index(drop=True)
 
 
@@ -355,14 +427,36 @@ def describe_overview(long: pd.DataFrame, lang: str, *, store_names: dict[str, s
     first, last = league.iloc[0], league.iloc[-1]
     att = standard_attainment(long)
     weakest = att.dropna(subset=["stores_met_share"]).sort_values(["stores_met_share", "kpi"]).head(1)
-    lines = [t("overview.text.leader", lang, store=first["store_id"], name=names.get(first["store_id"], ""),
-               met=int(first["met"]), n=int(first["measured"])),
-             t("overview.text.laggard", lang, store=last["store_id"], name=names.get(last["store_id"], ""),
-               met=int(last["met"]), n=int(last["measured"]))]
+    lines = [
+        t(
+            "overview.text.leader",
+            lang,
+            store=first["store_id"],
+            name=names.get(first["store_id"], ""),
+            met=int(first["met"]),
+            n=int(first["measured"]),
+        ),
+        t(
+            "overview.text.laggard",
+            lang,
+            store=last["store_id"],
+            name=names.get(last["store_id"], ""),
+            met=int(last["met"]),
+            n=int(last["measured"]),
+        ),
+    ]
     if len(weakest):
         row = weakest.iloc[0]
-        lines.append(t("overview.text.weakest", lang, kpi=kpi_label(row["kpi"], lang),
-                       share=f"{row['stores_met_share']:.0f}", met=int(row["stores_met"]), n=int(row["stores_measured"])))
+        lines.append(
+            t(
+                "overview.text.weakest",
+                lang,
+                kpi=kpi_label(row["kpi"], lang),
+                share=f"{row['stores_met_share']:.0f}",
+                met=int(row["stores_met"]),
+                n=int(row["stores_measured"]),
+            )
+        )
     return " ".join(lines)
 
 
@@ -376,37 +470,58 @@ def describe_movers(moves: pd.DataFrame, lang: str, *, store_names: dict[str, st
         rows = moves.loc[moves["kind"] == kind]
         if len(rows):
             r = rows.iloc[0]
-            parts.append(t(f"overview.text.{kind}", lang, store=r["store_id"], name=names.get(r["store_id"], ""),
-                           kpi=kpi_label(r["kpi"], lang), previous=f"{r['previous']:.1f}", current=f"{r['current']:.1f}"))
+            parts.append(
+                t(
+                    f"overview.text.{kind}",
+                    lang,
+                    store=r["store_id"],
+                    name=names.get(r["store_id"], ""),
+                    kpi=kpi_label(r["kpi"], lang),
+                    previous=f"{r['previous']:.1f}",
+                    current=f"{r['current']:.1f}",
+                )
+            )
     return " ".join(parts)
 
 
 def movers_display(moves: pd.DataFrame, lang: str, *, store_names: dict[str, str] | None = None) -> pd.DataFrame:
     """The movers for people: headers in ``lang``, KPI names, values to one decimal."""
     names = store_names or {}
-    return pd.DataFrame({
-        t("overview.column.kind", lang): moves["kind"].map(lambda k: t(f"overview.kind.{k}", lang)),
-        t("overview.column.store", lang): [f"{s} {names.get(s, '')}".strip() for s in moves["store_id"]],
-        t("overview.column.kpi", lang): moves["kpi"].map(lambda k: kpi_label(k, lang)),
-        t("overview.column.previous", lang): moves["previous"].map(lambda v: f"{v:.1f}"),
-        t("overview.column.current", lang): moves["current"].map(lambda v: f"{v:.1f}"),
-        t("overview.column.change", lang): moves["change"].map(lambda v: f"{v:+.1f}"),
-    })
+    return pd.DataFrame(
+        {
+            t("overview.column.kind", lang): moves["kind"].map(lambda k: t(f"overview.kind.{k}", lang)),
+            t("overview.column.store", lang): [f"{s} {names.get(s, '')}".strip() for s in moves["store_id"]],
+            t("overview.column.kpi", lang): moves["kpi"].map(lambda k: kpi_label(k, lang)),
+            t("overview.column.previous", lang): moves["previous"].map(lambda v: f"{v:.1f}"),
+            t("overview.column.current", lang): moves["current"].map(lambda v: f"{v:.1f}"),
+            t("overview.column.change", lang): moves["change"].map(lambda v: f"{v:+.1f}"),
+        }
+    )
 
 
 def attainment_display(attainment: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The chain's attainment of each standard for people (headers and values in ``lang``)."""
+
     def fmt(v: float) -> str:
         return "—" if pd.isna(v) else f"{v:.1f}"
 
     yes, no = t("overview.met.yes", lang), t("overview.met.no", lang)
-    return pd.DataFrame({
-        t("overview.column.kpi", lang): attainment["kpi"].map(lambda k: kpi_label(k, lang)),
-        t("overview.column.target", lang): [f"{'≥' if d == '>=' else '≤'} {fmt(v)}" for d, v in
-                                            zip(attainment["direction"], attainment["target"])],
-        t("overview.column.source", lang): attainment["target_source"].map(lambda s: t(f"kpis.source.{s}", lang)),
-        t("overview.column.chain_value", lang): attainment["chain_value"].map(fmt),
-        t("overview.column.chain_met", lang): attainment["chain_met"].map(lambda m: "—" if pd.isna(m) else (yes if m else no)),
-        t("overview.column.change", lang): attainment["chain_change"].map(lambda v: "—" if pd.isna(v) else f"{v:+.1f}"),
-        t("overview.column.stores_met", lang): [f"{m}/{n}" for m, n in zip(attainment["stores_met"], attainment["stores_measured"])],
-    })
+    return pd.DataFrame(
+        {
+            t("overview.column.kpi", lang): attainment["kpi"].map(lambda k: kpi_label(k, lang)),
+            t("overview.column.target", lang): [
+                f"{'≥' if d == '>=' else '≤'} {fmt(v)}" for d, v in zip(attainment["direction"], attainment["target"])
+            ],
+            t("overview.column.source", lang): attainment["target_source"].map(lambda s: t(f"kpis.source.{s}", lang)),
+            t("overview.column.chain_value", lang): attainment["chain_value"].map(fmt),
+            t("overview.column.chain_met", lang): attainment["chain_met"].map(
+                lambda m: "—" if pd.isna(m) else (yes if m else no)
+            ),
+            t("overview.column.change", lang): attainment["chain_change"].map(
+                lambda v: "—" if pd.isna(v) else f"{v:+.1f}"
+            ),
+            t("overview.column.stores_met", lang): [
+                f"{m}/{n}" for m, n in zip(attainment["stores_met"], attainment["stores_measured"])
+            ],
+        }
+    )

@@ -75,4 +75,3 @@ def text(key: str, lang: str, **values: Any) -> str:
     """
     entry = _lookup(key)
     return entry[lang].format(**values)
-

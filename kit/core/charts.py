@@ -8,10 +8,17 @@ import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
 __all__ = [
-    "ALERT", "DARK", "LIGHT", "MID", "cjk_font_family", "freeze_layout", "new_figure", "setup_fonts",
-    "show", "slant_labels",
+    "ALERT",
+    "DARK",
+    "LIGHT",
+    "MID",
+    "cjk_font_family",
+    "freeze_layout",
+    "new_figure",
+    "setup_fonts",
+    "show",
+    "slant_labels",
 ]
-
 
 
 DARK = "#1f3b5c"
@@ -26,7 +33,14 @@ LIGHT = "#c9d9e8"
 ALERT = "#b5452b"
 
 
-_SYSTEM_CJK = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei")
+_SYSTEM_CJK = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "SimHei",
+    "Microsoft YaHei",
+)
 
 
 @lru_cache(maxsize=1)
@@ -122,5 +136,5 @@ def show(fig: plt.Figure) -> None:
         plt.close(fig)
 
 
-def slant_labels(ax) -> None:  # noqa: ANN001
+def slant_labels(ax) -> None:
     plt.setp(ax.get_xticklabels(), rotation=35, ha="right", rotation_mode="anchor")

@@ -31,8 +31,16 @@ from typing import Any
 from kit.core.catalog import has_text, text
 
 __all__ = [
-    "EXIT_PARTIAL", "EXIT_UNUSABLE", "DataError", "KitError", "ParameterError", "RunError", "Text", "WorkspaceError",
-    "message_language", "set_message_language",
+    "EXIT_PARTIAL",
+    "EXIT_UNUSABLE",
+    "DataError",
+    "KitError",
+    "ParameterError",
+    "RunError",
+    "Text",
+    "WorkspaceError",
+    "message_language",
+    "set_message_language",
 ]
 
 #: Exit codes of the command line (see DESIGN.md): 2 = input unusable.
@@ -88,7 +96,7 @@ class Text:
     en: str | None = None
 
     @classmethod
-    def literal(cls, zh: str, en: str) -> "Text":
+    def literal(cls, zh: str, en: str) -> Text:
         return cls("", {}, zh, en)
 
     def render(self, lang: str) -> str:
@@ -109,7 +117,12 @@ class _Where:
     column: str | None = None
 
 
-_WHERE_LABELS = {"file": ("文件", "file"), "sheet": ("工作表", "sheet"), "row": ("行", "row"), "column": ("列", "column")}
+_WHERE_LABELS = {
+    "file": ("文件", "file"),
+    "sheet": ("工作表", "sheet"),
+    "row": ("行", "row"),
+    "column": ("列", "column"),
+}
 
 
 def _hint_key(key: str) -> str:
@@ -117,7 +130,7 @@ def _hint_key(key: str) -> str:
     parts = key.split(".")
     if "error" in parts:
         i = len(parts) - 1 - parts[::-1].index("error")
-        sibling = ".".join(parts[:i] + ["hint"] + parts[i + 1:])
+        sibling = ".".join(parts[:i] + ["hint"] + parts[i + 1 :])
         if has_text(sibling):
             return sibling
     return f"{key}_hint" if has_text(f"{key}_hint") else ""
@@ -145,8 +158,18 @@ class KitError(Exception):
 
     exit_code = EXIT_UNUSABLE
 
-    def __init__(self, key: str, /, *, hint: str | None = None, file: Any = None, sheet: str | None = None,
-                 row: int | None = None, column: str | None = None, **values: Any) -> None:
+    def __init__(
+        self,
+        key: str,
+        /,
+        *,
+        hint: str | None = None,
+        file: Any = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        **values: Any,
+    ) -> None:
         self.key = key
         self.values = values
         self.hint = _hint_key(key) if hint is None else hint
@@ -154,11 +177,11 @@ class KitError(Exception):
         super().__init__(key)
 
     @classmethod
-    def from_key(cls, key: str, /, **kwargs: Any) -> "KitError":
+    def from_key(cls, key: str, /, **kwargs: Any) -> KitError:
         """The error of catalogue ``key`` (see the class parameters)."""
         return cls(key, **kwargs)
 
-    def at(self, **where: Any) -> "KitError":
+    def at(self, **where: Any) -> KitError:
         """A copy of this error with its place (``file``, ``sheet``, ``row``, ``column``) updated."""
         import copy
 

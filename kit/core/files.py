@@ -15,8 +15,8 @@ Examples
 
 from __future__ import annotations
 
-import json
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -25,7 +25,13 @@ from typing import Any
 import pandas as pd
 
 __all__ = [
-    "REJECTS_SUFFIX", "data_files", "sha256_file", "write_bytes", "write_csv", "write_json", "write_text",
+    "REJECTS_SUFFIX",
+    "data_files",
+    "sha256_file",
+    "write_bytes",
+    "write_csv",
+    "write_json",
+    "write_text",
 ]
 
 

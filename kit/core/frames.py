@@ -95,8 +95,13 @@ def parse_dates(series: pd.Series, column: str, module: str = "clv") -> pd.Serie
         parsed = pd.to_datetime(series, format="ISO8601", errors="coerce")
     bad = parsed.isna().to_numpy()
     if bad.any():
-        raise DataError.from_key(f"{module}.error.bad_dates", hint=f"{module}.hint.bad_dates", column=column,
-                                 count=int(bad.sum()), examples=examples(series, bad))
+        raise DataError.from_key(
+            f"{module}.error.bad_dates",
+            hint=f"{module}.hint.bad_dates",
+            column=column,
+            count=int(bad.sum()),
+            examples=examples(series, bad),
+        )
     return parsed.dt.tz_localize(None) if getattr(parsed.dt, "tz", None) is not None else parsed
 
 
@@ -107,6 +112,12 @@ def as_timestamp(value: Any, name: str, module: str = "clv") -> pd.Timestamp:
     except (TypeError, ValueError):
         ts = pd.NaT
     if pd.isna(ts):
-        raise ParameterError.from_key(f"{module}.error.bad_parameter", hint=f"{module}.hint.bad_parameter", column=name,
-                                      name=name, value=repr(value), rule=Text("core.rule.date"))
+        raise ParameterError.from_key(
+            f"{module}.error.bad_parameter",
+            hint=f"{module}.hint.bad_parameter",
+            column=name,
+            name=name,
+            value=repr(value),
+            rule=Text("core.rule.date"),
+        )
     return ts

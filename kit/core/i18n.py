@@ -27,9 +27,6 @@ __all__ = ["LANGS", "check_lang", "code_for", "columns", "has_text", "label_of",
 from kit.core.catalog import LANGS, catalogue, has_text, text
 
 
-
-
-
 def t(key: str, lang: str, **values: Any) -> str:
     """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
 
@@ -54,15 +51,6 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-
-
-
-
-
-
-
-
-
 def labels(group: str, lang: str) -> dict[str, str]:
     """All labels of a group (e.g. ``"channel"``) as ``{code: text}`` in ``lang``."""
     check_lang(lang)
@@ -83,16 +71,16 @@ def columns(lang: str, *names: str) -> dict[str, str]:
     return {n: table.get(n, n) for n in names} if names else table
 
 
-def code_for(group: str, values: "pd.Series") -> "pd.Series":
+def code_for(group: str, values: pd.Series) -> pd.Series:
     """Map values written as a code, a Chinese label or an English label to the code.
 
     Values that match nothing are returned unchanged (so an unknown category stays visible).
     """
     lookup: dict[str, str] = {}
     for lang in LANGS:
-        for code, text in labels(group, lang).items():
-            lookup[text] = code
-            lookup[text.lower()] = code
+        for code, label in labels(group, lang).items():
+            lookup[label] = code
+            lookup[label.lower()] = code
     for code in labels(group, "en"):
         lookup[code] = code
     mapped = values.map(lookup)

@@ -26,8 +26,16 @@ from collections.abc import Iterable
 import pandas as pd
 
 __all__ = [
-    "EMAIL_RE", "ID_NUMBER_RE", "PHONE_RE", "PII_COLUMNS", "find_pii", "mask_email", "mask_frame",
-    "mask_id_number", "mask_name", "mask_phone",
+    "EMAIL_RE",
+    "ID_NUMBER_RE",
+    "PHONE_RE",
+    "PII_COLUMNS",
+    "find_pii",
+    "mask_email",
+    "mask_frame",
+    "mask_id_number",
+    "mask_name",
+    "mask_phone",
 ]
 
 #: Column name -> kind of personal data; masked by :func:`mask_frame`.

@@ -10,11 +10,16 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kit.core.errors import Text, WorkspaceError
-from kit.core.validation import problem
 from kit.core.files import write_bytes, write_text
+from kit.core.validation import problem
 
 __all__ = [
-    "HISTORY_DIR", "KEEP_HISTORY", "history", "load_yaml_model", "restore_previous", "save_yaml_model",
+    "HISTORY_DIR",
+    "KEEP_HISTORY",
+    "history",
+    "load_yaml_model",
+    "restore_previous",
+    "save_yaml_model",
     "to_yaml",
 ]
 
@@ -55,7 +60,9 @@ def to_yaml(model: BaseModel, *, header: str = "") -> str:
     order = getattr(type(model), "yaml_order", None)
     if order:
         data = {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
-    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=120, indent=2)
+    body = yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=120, indent=2
+    )
     lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     return lines + body
 
@@ -96,7 +103,9 @@ def load_yaml_model(path: str | Path, model: type[M]) -> M:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = None if mark is None else mark.line + 1
-        raise WorkspaceError.from_key("workspace.error.syntax", file=path, row=line, problem=str(exc.problem or exc.context or "")) from exc
+        raise WorkspaceError.from_key(
+            "workspace.error.syntax", file=path, row=line, problem=str(exc.problem or exc.context or "")
+        ) from exc
     if root is None or data is None:
         raise WorkspaceError.from_key("workspace.error.empty", file=path)
     if not isinstance(data, dict):
@@ -108,8 +117,17 @@ def load_yaml_model(path: str | Path, model: type[M]) -> M:
         first = errors[0]
         line, field = _node_line(root, tuple(first["loc"]))
         more = Text("workspace.error.more", {"n": len(errors) - 1}) if len(errors) > 1 else ""
-        raise WorkspaceError.from_key("workspace.error.invalid", file=path, row=line, column=field, name=path.name, line=line,
-                                      field=field, problem=problem(first), more=more) from exc
+        raise WorkspaceError.from_key(
+            "workspace.error.invalid",
+            file=path,
+            row=line,
+            column=field,
+            name=path.name,
+            line=line,
+            field=field,
+            problem=problem(first),
+            more=more,
+        ) from exc
 
 
 def history(workspace: Any, filename: str) -> list[Path]:

@@ -54,25 +54,36 @@ Examples
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kit.core.errors import DataError, Text
 from kit.core.cache import cached
+from kit.core.errors import DataError, Text
 from kit.core.files import REJECTS_SUFFIX, data_files, write_csv
 from kit.core.i18n import t
-from kit.intake.schemas import KINDS, check_frame, get_spec, resolve_headers
 from kit.intake.mapping import MAPPING_FILE, UserMapping, read_mapping
 from kit.intake.readers import RawTable, input_files, read_file
+from kit.intake.schemas import KINDS, check_frame, get_spec, resolve_headers
 
 __all__ = ["Chain", "ID_COLUMNS", "LoadResult", "REJECT_COLUMNS", "find_input", "load_chain", "load_table"]
 
 #: Columns of the rejects table before the row's original values.
-REJECT_COLUMNS = ["source_file", "source_row", "column", "header", "value", "reason", "reason_zh", "reason_en", "detail"]
+REJECT_COLUMNS = [
+    "source_file",
+    "source_row",
+    "column",
+    "header",
+    "value",
+    "reason",
+    "reason_zh",
+    "reason_en",
+    "detail",
+]
 
 # Kept for callers of the first version.
 ID_COLUMNS = {"store_id", "complaint_id", "customer_id", "response_id", "transaction_id", "customer_phone"}
@@ -151,7 +162,7 @@ class LoadResult:
         return self.rejects["reason"].value_counts()
 
     def summary(self, lang: str = "en") -> str:
-        """"N of M rows rejected — see <rejects file>" (or "all M rows passed") in ``lang``.
+        """ "N of M rows rejected — see <rejects file>" (or "all M rows passed") in ``lang``.
 
         Examples
         --------
@@ -163,8 +174,14 @@ class LoadResult:
         's.csv: 2 of 3 rows rejected — see s.rejects.csv'
         """
         if self.rows_rejected:
-            return t("text.rejected_rows", lang, file=self.source.name, read=self.rows_read,
-                     rejected=self.rows_rejected, rejects=self.rejects_path)
+            return t(
+                "text.rejected_rows",
+                lang,
+                file=self.source.name,
+                read=self.rows_read,
+                rejected=self.rows_rejected,
+                rejects=self.rejects_path,
+            )
         return t("text.no_rejects", lang, file=self.source.name, read=self.rows_read)
 
 
@@ -199,21 +216,31 @@ class Chain:
 # ----------------------------------------------------------------------------- loading
 
 
-def _canonical(raw: RawTable, kind: str, user: UserMapping, ces_scale: int) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+def _canonical(
+    raw: RawTable, kind: str, user: UserMapping, ces_scale: int
+) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
     spec = get_spec(kind, ces_scale)
     res = resolve_headers(raw.headers, spec, user.columns)
     if res.missing:
         name = res.missing[0]
         col = spec.column(name)
         found = res.suggestions.get(name)
-        also = [m for m in res.missing[1:]]
+        also = list(res.missing[1:])
         raise DataError.from_key(
-            "io.error.missing_column", hint="io.error.did_you_mean_column" if found else "io.error.missing_column_hint",
-            file=raw.file, sheet=raw.sheet, column=name, header=col.label_zh, found=found,
-            also=Text("io.error.also_missing", {"names": ", ".join(also)}) if also else "")
+            "io.error.missing_column",
+            hint="io.error.did_you_mean_column" if found else "io.error.missing_column_hint",
+            file=raw.file,
+            sheet=raw.sheet,
+            column=name,
+            header=col.label_zh,
+            found=found,
+            also=Text("io.error.also_missing", {"names": ", ".join(also)}) if also else "",
+        )
     if res.duplicates:
         name, headers = next(iter(res.duplicates.items()))
-        raise DataError.from_key("io.error.duplicate_column", file=raw.file, sheet=raw.sheet, column=name, headers=", ".join(headers))
+        raise DataError.from_key(
+            "io.error.duplicate_column", file=raw.file, sheet=raw.sheet, column=name, headers=", ".join(headers)
+        )
     renamed: dict[str, str] = {}
     used: set[str] = set(res.mapping.values())
     for i, header in enumerate(raw.headers):
@@ -359,8 +386,12 @@ def load_table(
     bad[problems["pos"].to_numpy(dtype="int64")] = True
     keep = ~bad
     accepted = data.loc[keep].reset_index(drop=True)
-    origin = pd.DataFrame({"source_file": pd.Categorical.from_codes(fidx[keep], categories=list(names)) if n else pd.Categorical([]),
-                           "source_row": srow[keep]})
+    origin = pd.DataFrame(
+        {
+            "source_file": pd.Categorical.from_codes(fidx[keep], categories=list(names)) if n else pd.Categorical([]),
+            "source_row": srow[keep],
+        }
+    )
 
     rejects = _rejects_table(problems, invalid, table, fidx, srow, names, header_of, spec.names, len(files))
     rows_read = n + len(invalid)
@@ -376,38 +407,68 @@ def load_table(
             target.unlink(missing_ok=True)  # stale rejects of an earlier run
     absent = tuple(c.name for c in spec.columns if not c.required and c.name not in header_of)
     return LoadResult(
-        kind=kind, data=accepted, rejects=rejects, rows_read=rows_read, source=source,
-        mapping=mapping_used, rejects_path=written, encoding=encodings[0] if encodings else None,
-        sheet=sheets[0] if sheets else None, blank_rows=blank, unmapped=tuple(unmapped), absent=absent,
-        notes=tuple(notes), origin=origin, stores_checked=store_ids is not None,
+        kind=kind,
+        data=accepted,
+        rejects=rejects,
+        rows_read=rows_read,
+        source=source,
+        mapping=mapping_used,
+        rejects_path=written,
+        encoding=encodings[0] if encodings else None,
+        sheet=sheets[0] if sheets else None,
+        blank_rows=blank,
+        unmapped=tuple(unmapped),
+        absent=absent,
+        notes=tuple(notes),
+        origin=origin,
+        stores_checked=store_ids is not None,
     )
 
 
-def _rejects_table(problems: pd.DataFrame, invalid: list[tuple[int, int, str]], table: pd.DataFrame,
-                   fidx: np.ndarray, srow: np.ndarray, names: np.ndarray, header_of: dict[str, str],
-                   canonical: list[str], n_files: int) -> pd.DataFrame:
+def _rejects_table(
+    problems: pd.DataFrame,
+    invalid: list[tuple[int, int, str]],
+    table: pd.DataFrame,
+    fidx: np.ndarray,
+    srow: np.ndarray,
+    names: np.ndarray,
+    header_of: dict[str, str],
+    canonical: list[str],
+    n_files: int,
+) -> pd.DataFrame:
     """Problems + wrong-field-count rows, with source file/row and the row's original values."""
     pos = problems["pos"].to_numpy(dtype="int64")
-    out = pd.DataFrame({
-        "source_file": names[fidx[pos]] if len(pos) else np.array([], dtype=object),
-        "source_row": srow[pos] if len(pos) else np.array([], dtype="int64"),
-        "column": problems["column"].to_numpy(dtype=object),
-        "header": problems["column"].map(lambda c: header_of.get(c, c)).to_numpy(dtype=object),
-        "value": problems["value"].to_numpy(dtype=object),
-        "reason": problems["reason"].to_numpy(dtype=object),
-        "reason_zh": problems["reason_zh"].to_numpy(dtype=object),
-        "reason_en": problems["reason_en"].to_numpy(dtype=object),
-        "detail": problems["detail"].to_numpy(dtype=object),
-        "_pos": pos,
-    })
+    out = pd.DataFrame(
+        {
+            "source_file": names[fidx[pos]] if len(pos) else np.array([], dtype=object),
+            "source_row": srow[pos] if len(pos) else np.array([], dtype="int64"),
+            "column": problems["column"].to_numpy(dtype=object),
+            "header": problems["column"].map(lambda c: header_of.get(c, c)).to_numpy(dtype=object),
+            "value": problems["value"].to_numpy(dtype=object),
+            "reason": problems["reason"].to_numpy(dtype=object),
+            "reason_zh": problems["reason_zh"].to_numpy(dtype=object),
+            "reason_en": problems["reason_en"].to_numpy(dtype=object),
+            "detail": problems["detail"].to_numpy(dtype=object),
+            "_pos": pos,
+        }
+    )
     if invalid:
         zh = t("io.reason.wrong_field_count", "zh", expected=len(header_of) or "?")
         en = t("io.reason.wrong_field_count", "en", expected=len(header_of) or "?")
-        bad = pd.DataFrame({
-            "source_file": [names[k] for k, _, _ in invalid], "source_row": [r for _, r, _ in invalid],
-            "column": "", "header": "", "value": [text for _, _, text in invalid], "reason": "wrong_field_count",
-            "reason_zh": zh, "reason_en": en, "detail": "", "_pos": -1,
-        })
+        bad = pd.DataFrame(
+            {
+                "source_file": [names[k] for k, _, _ in invalid],
+                "source_row": [r for _, r, _ in invalid],
+                "column": "",
+                "header": "",
+                "value": [text for _, _, text in invalid],
+                "reason": "wrong_field_count",
+                "reason_zh": zh,
+                "reason_en": en,
+                "detail": "",
+                "_pos": -1,
+            }
+        )
         out = pd.concat([out, bad], ignore_index=True)
     if out.empty:
         return pd.DataFrame(columns=REJECT_COLUMNS)
@@ -483,7 +544,16 @@ def load_chain(
     if mapping is None and (data_dir / MAPPING_FILE).is_file():
         mapping = data_dir / MAPPING_FILE
     stores = load_table("stores", find_input(data_dir, "stores"), mapping=mapping, rejects_dir=rejects_dir)
-    others = {kind: load_table(kind, find_input(data_dir, kind), mapping=mapping, stores=stores, rejects_dir=rejects_dir,
-                               ces_scale=ces_scale)
-              for kind in KINDS if kind != "stores"}
+    others = {
+        kind: load_table(
+            kind,
+            find_input(data_dir, kind),
+            mapping=mapping,
+            stores=stores,
+            rejects_dir=rejects_dir,
+            ces_scale=ces_scale,
+        )
+        for kind in KINDS
+        if kind != "stores"
+    }
     return Chain(stores=stores, **others)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
-
+from typing import Any
 
 from kit.core.errors import DataError
 from kit.intake.schemas import KINDS, get_spec
@@ -48,12 +48,18 @@ def read_mapping(mapping: str | Path | Mapping[str, Any] | None, kind: str) -> U
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise DataError.from_key("io.error.bad_mapping", file=path, detail=str(exc).splitlines()[0]) from None
     if not isinstance(mapping, Mapping):
-        raise DataError.from_key("io.error.bad_mapping", file=source if isinstance(source, (str, Path)) else None, detail="not a mapping")
+        raise DataError.from_key(
+            "io.error.bad_mapping", file=source if isinstance(source, (str, Path)) else None, detail="not a mapping"
+        )
     section: Any = mapping
     if any(k in KINDS for k in mapping):
         section = mapping.get(kind) or {}
     if not isinstance(section, Mapping):
-        raise DataError.from_key("io.error.bad_mapping", file=source if isinstance(source, (str, Path)) else None, detail=f"{kind}: not a mapping")
+        raise DataError.from_key(
+            "io.error.bad_mapping",
+            file=source if isinstance(source, (str, Path)) else None,
+            detail=f"{kind}: not a mapping",
+        )
     columns = section.get("columns", section if "values" not in section else {})
     values = section.get("values", {}) or {}
     spec = get_spec(kind)
@@ -67,8 +73,15 @@ def read_mapping(mapping: str | Path | Mapping[str, Any] | None, kind: str) -> U
             out[value] = key
         else:
             close = difflib.get_close_matches(value, sorted(names), n=1)
-            detail = f"{key}: {value} — {value} is not a column of {kind}" + (f" (did you mean {close[0]}?)" if close else "")
-            raise DataError.from_key("io.error.bad_mapping", file=source if isinstance(source, (str, Path)) else None, column=value, detail=detail)
+            detail = f"{key}: {value} — {value} is not a column of {kind}" + (
+                f" (did you mean {close[0]}?)" if close else ""
+            )
+            raise DataError.from_key(
+                "io.error.bad_mapping",
+                file=source if isinstance(source, (str, Path)) else None,
+                column=value,
+                detail=detail,
+            )
     vals = {str(c): {str(k): str(v) for k, v in (m or {}).items()} for c, m in values.items()}
     return UserMapping(out, vals)
 

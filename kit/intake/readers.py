@@ -19,8 +19,16 @@ from kit.core.files import REJECTS_SUFFIX
 from kit.intake.schemas import norm_header
 
 __all__ = [
-    "CSV_SUFFIXES", "ENCODINGS", "EXCEL_SUFFIXES", "PARQUET_SUFFIXES", "RawTable", "SHEET_NAMES",
-    "SUFFIXES", "detect_encoding", "input_files", "read_file",
+    "CSV_SUFFIXES",
+    "ENCODINGS",
+    "EXCEL_SUFFIXES",
+    "PARQUET_SUFFIXES",
+    "RawTable",
+    "SHEET_NAMES",
+    "SUFFIXES",
+    "detect_encoding",
+    "input_files",
+    "read_file",
 ]
 
 
@@ -140,12 +148,20 @@ def _read_csv(path: Path, encoding: str | None = None) -> RawTable:
             path,
             read_options=pacsv.ReadOptions(
                 encoding="utf8" if encoding.startswith("utf-8") else encoding,
-                skip_rows=1, column_names=names, use_threads=threads, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                              ignore_empty_lines=False, invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=True, quoted_strings_can_be_null=True,
-                                                 null_values=[""]),
+                skip_rows=1,
+                column_names=names,
+                use_threads=threads,
+                block_size=1 << 24,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                null_values=[""],
+            ),
         )
         return table, bad
 
@@ -238,11 +254,15 @@ def _read_excel(path: Path, sheet: str | int | None, kind: str) -> RawTable:
     while width and all(len(r) < width or r[width - 1] is None for r in values[start:]):
         width -= 1  # drop trailing columns that are empty everywhere
     header = [("" if h is None else str(_cell_text(h))).strip() for h in (tuple(header_row) + (None,) * width)[:width]]
-    body = values[start + 1:]
+    body = values[start + 1 :]
     padded = [tuple(r) + (None,) * (width - len(r)) if len(r) < width else tuple(r[:width]) for r in body]
     columns = list(zip(*padded)) if padded else [()] * width
-    frame = pd.DataFrame({f"c{i}": pd.array(_to_text(np.array(col, dtype=object)) if len(col) else [], dtype="str")
-                          for i, col in enumerate(columns)})
+    frame = pd.DataFrame(
+        {
+            f"c{i}": pd.array(_to_text(np.array(col, dtype=object)) if len(col) else [], dtype="str")
+            for i, col in enumerate(columns)
+        }
+    )
     rows = np.arange(start + 2, start + 2 + len(body), dtype="int64")
     return _finish(RawTable(frame, header, rows, path, sheet=chosen))
 
@@ -297,12 +317,21 @@ def input_files(path: Path) -> list[Path]:
     if not path.exists():
         siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
         close = difflib.get_close_matches(path.name, siblings, n=1, cutoff=0.6)
-        raise DataError.from_key("io.error.missing_file", file=path,
-                                 close=Text("io.error.did_you_mean_file", {"name": close[0]}) if close else "")
+        raise DataError.from_key(
+            "io.error.missing_file",
+            file=path,
+            close=Text("io.error.did_you_mean_file", {"name": close[0]}) if close else "",
+        )
     if path.is_file():
         return [path]
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
-                   and not p.name.endswith(REJECTS_SUFFIX) and not p.name.startswith(("~$", ".")))
+    files = sorted(
+        p
+        for p in path.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not p.name.endswith(REJECTS_SUFFIX)
+        and not p.name.startswith(("~$", "."))
+    )
     if not files:
         raise DataError.from_key("io.error.empty_folder", file=path)
     return files

@@ -37,9 +37,26 @@ from kit.core.errors import ParameterError
 from kit.core.files import write_csv
 
 __all__ = [
-    "ARCHETYPES", "CATEGORIES", "CATEGORY_BASE_P", "CHANNELS", "CHANNEL_P", "ChainSpec", "EMAIL_TARGET_MIN",
-    "GIVEN", "KANO_FEATURES", "LOCATIONS", "REGIONS", "SEASON", "SERVQUAL_DIMENSIONS", "SERVQUAL_ITEM_DIM",
-    "SURNAMES", "TIERS", "TIER_P", "TIER_TARGET_MIN", "generate_chain", "write_chain",
+    "ARCHETYPES",
+    "CATEGORIES",
+    "CATEGORY_BASE_P",
+    "CHANNELS",
+    "CHANNEL_P",
+    "ChainSpec",
+    "EMAIL_TARGET_MIN",
+    "GIVEN",
+    "KANO_FEATURES",
+    "LOCATIONS",
+    "REGIONS",
+    "SEASON",
+    "SERVQUAL_DIMENSIONS",
+    "SERVQUAL_ITEM_DIM",
+    "SURNAMES",
+    "TIERS",
+    "TIER_P",
+    "TIER_TARGET_MIN",
+    "generate_chain",
+    "write_chain",
 ]
 
 #: Synthetic store locations: (city zh, city en, district zh, district en, region code).
@@ -58,7 +75,12 @@ LOCATIONS = [
     ("青岛", "Qingdao", "市南", "Shinan", "north"),
 ]
 
-REGIONS = {"east": ("华东", "East China"), "north": ("华北", "North China"), "south": ("华南", "South China"), "west": ("西南", "Southwest China")}
+REGIONS = {
+    "east": ("华东", "East China"),
+    "north": ("华北", "North China"),
+    "south": ("华南", "South China"),
+    "west": ("西南", "Southwest China"),
+}
 
 #: Store archetypes cycled over the stores: (name, first-response attainment at start, at end,
 #: quality of handling 0..1, complaint volume factor).
@@ -96,8 +118,12 @@ EMAIL_TARGET_MIN = 24 * 60
 #: Seasonal load by calendar month (Spring Festival, 618, Double 11, year-end).
 SEASON = np.array([1.30, 1.35, 0.95, 0.90, 0.95, 1.20, 0.95, 0.90, 0.95, 1.00, 1.50, 1.25])
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
-GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉晶晨宇浩然子涵梓轩欣怡思远雨桐嘉琪佳慧俊博文昊天")
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = list(
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉晶晨宇浩然子涵梓轩欣怡思远雨桐嘉琪佳慧俊博文昊天"
+)
 
 #: KANO features asked in the survey, with the category the synthetic answers are drawn from.
 KANO_FEATURES = {
@@ -152,7 +178,9 @@ def _stores(spec: ChainSpec, rng: np.random.Generator) -> tuple[pd.DataFrame, pd
             "region_en": [REGIONS[c[4]][1] for c in loc],
             "opening_hours": [f"{o}-{c}" for o, c in zip(opens, closes)],
             "timezone": "Asia/Shanghai",
-            "opened_on": [f"{2012 + int(y)}-{int(m):02d}-01" for y, m in zip(rng.integers(0, 12, n), rng.integers(1, 13, n))],
+            "opened_on": [
+                f"{2012 + int(y)}-{int(m):02d}-01" for y, m in zip(rng.integers(0, 12, n), rng.integers(1, 13, n))
+            ],
         }
     )
     arche = [ARCHETYPES[i % len(ARCHETYPES)] for i in idx]
@@ -238,10 +266,7 @@ def _complaints(
         open_h * 60 + rng.random(n) * (close_h - open_h) * 60,
         np.where(rng.random(n) < 0.9, 8 * 60 + rng.random(n) * 15 * 60, rng.random(n) * 24 * 60),
     )
-    created = (
-        starts[month].to_numpy()
-        + (day * 86400 + np.floor(minute_of_day * 60)).astype("timedelta64[s]")
-    )
+    created = starts[month].to_numpy() + (day * 86400 + np.floor(minute_of_day * 60)).astype("timedelta64[s]")
 
     # Category mix differs by store: a Dirichlet draw around the chain's base mix.
     store_mix = rng.dirichlet(CATEGORY_BASE_P * 40, size=n_stores)
@@ -274,7 +299,9 @@ def _complaints(
     comp_cat = np.isin(cat_codes, ["product_quality", "delivery", "return_refund", "stock_out", "price_billing"])
     has_comp = comp_cat & (rng.random(n) < 0.35) & (tier != "inquiry")
     amount = np.where(has_comp, np.round(np.exp(rng.normal(4.6, 0.9, n)), 0), 0.0)
-    role = np.where(amount <= 0, "", np.where(amount <= 500, "frontline", np.where(amount <= 2000, "supervisor", "manager")))
+    role = np.where(
+        amount <= 0, "", np.where(amount <= 500, "frontline", np.where(amount <= 2000, "supervisor", "manager"))
+    )
     breach = (amount > 500) & (rng.random(n) < (1 - quality) * 0.5)
     role = np.where(breach, "frontline", role)
 
@@ -327,7 +354,9 @@ def _complaints(
     return frame
 
 
-def _apply_recovery(customers: pd.DataFrame, complaints: pd.DataFrame, spec: ChainSpec, rng: np.random.Generator) -> None:
+def _apply_recovery(
+    customers: pd.DataFrame, complaints: pd.DataFrame, spec: ChainSpec, rng: np.random.Generator
+) -> None:
     """Customers whose complaint went badly often leave soon after; fast fixes keep them.
 
     This is the service-recovery effect the seeds describe; it gives the loyalty notebook
@@ -335,7 +364,9 @@ def _apply_recovery(customers: pd.DataFrame, complaints: pd.DataFrame, spec: Cha
     """
     hours = (complaints["resolved_at"] - complaints["created_at"]).dt.total_seconds() / 3600
     bad = hours.isna() | (hours > 72) | (complaints["resolution_satisfaction"] <= 2)
-    month = (complaints["created_at"].dt.year - spec.start.year) * 12 + complaints["created_at"].dt.month - spec.start.month
+    month = (
+        (complaints["created_at"].dt.year - spec.start.year) * 12 + complaints["created_at"].dt.month - spec.start.month
+    )
     leave = bad & (rng.random(len(complaints)) < 0.5)
     cut = pd.Series(month[leave].to_numpy() + 1, index=complaints.loc[leave, "customer_idx"].to_numpy())
     cut = cut.groupby(level=0).min()
@@ -344,7 +375,9 @@ def _apply_recovery(customers: pd.DataFrame, complaints: pd.DataFrame, spec: Cha
     customers.loc[cut.index, "lifetime"] = np.minimum(customers.loc[cut.index, "lifetime"], new_life)
 
 
-def _transactions(spec: ChainSpec, profile: pd.DataFrame, customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def _transactions(
+    spec: ChainSpec, profile: pd.DataFrame, customers: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
     months = spec.months
     alive_months = np.clip(np.minimum(customers["lifetime"], months - customers["acq"]), 0, None).to_numpy()
     cust = np.repeat(np.arange(len(customers)), alive_months)
@@ -396,7 +429,9 @@ def _surveys(spec: ChainSpec, profile: pd.DataFrame, customers: pd.DataFrame, rn
     n = len(store_idx)
     starts = pd.DatetimeIndex([pd.Timestamp(spec.start) + pd.DateOffset(months=k) for k in range(months + 1)])
     days_in = (starts[1:] - starts[:-1]).days.to_numpy()
-    when = starts[month].to_numpy().astype("datetime64[D]") + np.floor(rng.random(n) * days_in[month]).astype("timedelta64[D]")
+    when = starts[month].to_numpy().astype("datetime64[D]") + np.floor(rng.random(n) * days_in[month]).astype(
+        "timedelta64[D]"
+    )
 
     # Satisfaction follows the store's service level in that month.
     level = _attainment(profile, store_idx, month, months)
@@ -452,7 +487,9 @@ def _surveys(spec: ChainSpec, profile: pd.DataFrame, customers: pd.DataFrame, rn
     return frame
 
 
-def generate_chain(stores: int = 12, months: int = 12, seed: int = 7, start: date = date(2026, 1, 1)) -> dict[str, pd.DataFrame]:
+def generate_chain(
+    stores: int = 12, months: int = 12, seed: int = 7, start: date = date(2026, 1, 1)
+) -> dict[str, pd.DataFrame]:
     """Generate the synthetic chain as DataFrames (timestamps as text, local Asia/Shanghai time).
 
     Parameters
@@ -492,7 +529,9 @@ def generate_chain(stores: int = 12, months: int = 12, seed: int = 7, start: dat
     return {"stores": store_table, "complaints": complaints, "surveys": surveys, "transactions": transactions}
 
 
-def write_chain(out: str | Path, stores: int = 12, months: int = 12, seed: int = 7, start: date = date(2026, 1, 1)) -> dict[str, Path]:
+def write_chain(
+    out: str | Path, stores: int = 12, months: int = 12, seed: int = 7, start: date = date(2026, 1, 1)
+) -> dict[str, Path]:
     """Generate the chain and write one CSV per table into ``out`` (UTF-8 with BOM, Excel opens it).
 
     Returns the path of every file written.

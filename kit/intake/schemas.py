@@ -55,9 +55,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Callable, Iterable, Literal
+from functools import cache
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -68,9 +69,24 @@ from kit.core.i18n import labels, t
 from kit.intake.timeparse import parse_datetimes
 
 __all__ = [
-    "ColType", "Column", "HeaderResolution", "KANO_FEATURES_ZH", "KINDS", "PROBLEM_COLUMNS",
-    "SERVQUAL_DIMENSIONS_ZH", "TableSpec", "alias_index", "category_table", "check_frame", "code_table",
-    "describe", "get_spec", "norm_header", "norm_value", "reason_text", "resolve_headers",
+    "ColType",
+    "Column",
+    "HeaderResolution",
+    "KANO_FEATURES_ZH",
+    "KINDS",
+    "PROBLEM_COLUMNS",
+    "SERVQUAL_DIMENSIONS_ZH",
+    "TableSpec",
+    "alias_index",
+    "category_table",
+    "check_frame",
+    "code_table",
+    "describe",
+    "get_spec",
+    "norm_header",
+    "norm_value",
+    "reason_text",
+    "resolve_headers",
 ]
 
 KINDS = ("stores", "complaints", "surveys", "transactions")
@@ -189,13 +205,34 @@ KANO_FEATURES_ZH = {
 def _stores() -> TableSpec:
     cols = (
         _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True, unique=True),
-        _c("store_name_zh", "text", ("门店名称", "门店名", "店名", "门店中文名"), ("store name zh", "store name (chinese)", "chinese name"), required=True, nonnull=True),
-        _c("store_name_en", "text", ("门店英文名称", "门店英文名", "英文名称", "英文店名"), ("store name en", "store name", "english name"), required=True, nonnull=True),
+        _c(
+            "store_name_zh",
+            "text",
+            ("门店名称", "门店名", "店名", "门店中文名"),
+            ("store name zh", "store name (chinese)", "chinese name"),
+            required=True,
+            nonnull=True,
+        ),
+        _c(
+            "store_name_en",
+            "text",
+            ("门店英文名称", "门店英文名", "英文名称", "英文店名"),
+            ("store name en", "store name", "english name"),
+            required=True,
+            nonnull=True,
+        ),
         _c("city", "text", ("城市", "所在城市"), ("city zh",)),
         _c("city_en", "text", ("城市英文名", "城市（英文）", "城市英文"), ("city en", "city (english)")),
         _c("region", "text", ("区域", "大区", "地区"), ("region zh",)),
         _c("region_en", "text", ("区域英文名", "区域（英文）", "区域英文"), ("region en", "region (english)")),
-        _c("opening_hours", "hours", ("营业时间",), ("opening hours", "business hours", "hours"), required=True, nonnull=True),
+        _c(
+            "opening_hours",
+            "hours",
+            ("营业时间",),
+            ("opening hours", "business hours", "hours"),
+            required=True,
+            nonnull=True,
+        ),
         _c("timezone", "text", ("时区",), ("time zone", "tz")),
         _c("opened_on", "date", ("开业日期", "开店日期"), ("opened on", "opening date", "open date")),
     )
@@ -204,33 +241,123 @@ def _stores() -> TableSpec:
 
 def _complaints() -> TableSpec:
     cols = (
-        _c("complaint_id", "id", ("投诉编号", "投诉单号", "工单号", "工单编号", "投诉ID"), ("complaint id", "ticket id", "ticket no", "case id"), required=True, nonnull=True, unique=True),
+        _c(
+            "complaint_id",
+            "id",
+            ("投诉编号", "投诉单号", "工单号", "工单编号", "投诉ID"),
+            ("complaint id", "ticket id", "ticket no", "case id"),
+            required=True,
+            nonnull=True,
+            unique=True,
+        ),
         _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True),
-        _c("created_at", "timestamp", ("创建时间", "投诉时间", "受理时间", "登记时间", "提交时间"), ("created at", "created", "creation time", "opened at", "submitted at"), required=True, nonnull=True),
-        _c("channel", "code", ("渠道", "投诉渠道", "来源渠道"), ("channel", "source channel"), required=True, nonnull=True, codes="channel"),
-        _c("tier", "code", ("优先级", "投诉级别", "级别", "紧急程度"), ("priority", "priority tier", "level"), required=True, nonnull=True, codes="tier"),
-        _c("category", "category", ("投诉类别", "投诉类型", "类别", "问题类型"), ("complaint category", "type", "complaint type"), required=True, nonnull=True),
+        _c(
+            "created_at",
+            "timestamp",
+            ("创建时间", "投诉时间", "受理时间", "登记时间", "提交时间"),
+            ("created at", "created", "creation time", "opened at", "submitted at"),
+            required=True,
+            nonnull=True,
+        ),
+        _c(
+            "channel",
+            "code",
+            ("渠道", "投诉渠道", "来源渠道"),
+            ("channel", "source channel"),
+            required=True,
+            nonnull=True,
+            codes="channel",
+        ),
+        _c(
+            "tier",
+            "code",
+            ("优先级", "投诉级别", "级别", "紧急程度"),
+            ("priority", "priority tier", "level"),
+            required=True,
+            nonnull=True,
+            codes="tier",
+        ),
+        _c(
+            "category",
+            "category",
+            ("投诉类别", "投诉类型", "类别", "问题类型"),
+            ("complaint category", "type", "complaint type"),
+            required=True,
+            nonnull=True,
+        ),
         _c("category_en", "text", ("类别代码", "类别英文"), ("category en", "category code")),
-        _c("first_response_at", "timestamp", ("首次响应时间", "首次回复时间", "首响时间"), ("first response at", "first response", "first reply at", "first reply time", "first response time"), required=True),
-        _c("resolved_at", "timestamp", ("解决时间", "处理完成时间", "完成时间"), ("resolved at", "resolved", "resolution time", "solved at")),
+        _c(
+            "first_response_at",
+            "timestamp",
+            ("首次响应时间", "首次回复时间", "首响时间"),
+            ("first response at", "first response", "first reply at", "first reply time", "first response time"),
+            required=True,
+        ),
+        _c(
+            "resolved_at",
+            "timestamp",
+            ("解决时间", "处理完成时间", "完成时间"),
+            ("resolved at", "resolved", "resolution time", "solved at"),
+        ),
         _c("closed_at", "timestamp", ("关闭时间", "结案时间"), ("closed at", "closed")),
         _c("contacts_to_resolve", "int", ("联系次数", "解决前联系次数"), ("contacts to resolve", "contacts"), lo=1),
         _c("reopened", "yesno", ("是否重开", "重开", "重新打开"), ("reopened", "re-opened")),
-        _c("compensation_amount", "float", ("补偿金额", "赔偿金额", "补偿"), ("compensation amount", "compensation"), lo=0),
-        _c("approver_role", "code", ("审批人角色", "审批角色", "审批人"), ("approver role", "approved by"), codes="approver_role"),
+        _c(
+            "compensation_amount",
+            "float",
+            ("补偿金额", "赔偿金额", "补偿"),
+            ("compensation amount", "compensation"),
+            lo=0,
+        ),
+        _c(
+            "approver_role",
+            "code",
+            ("审批人角色", "审批角色", "审批人"),
+            ("approver role", "approved by"),
+            codes="approver_role",
+        ),
         _c("follow_up_at", "timestamp", ("回访时间", "跟进时间"), ("follow up at", "follow up", "follow-up time")),
-        _c("resolution_satisfaction", "int", ("满意度", "解决满意度", "处理满意度"), ("resolution satisfaction", "satisfaction"), lo=1, hi=5),
+        _c(
+            "resolution_satisfaction",
+            "int",
+            ("满意度", "解决满意度", "处理满意度"),
+            ("resolution satisfaction", "satisfaction"),
+            lo=1,
+            hi=5,
+        ),
         _c("customer_id", "id", _CUSTOMER_ID_ZH, _CUSTOMER_ID_EN),
         _c("customer_name", "text", ("客户姓名", "姓名", "客户名称"), ("customer name", "name")),
-        _c("customer_phone", "id", ("客户电话", "联系电话", "手机号", "手机号码"), ("customer phone", "phone", "mobile")),
+        _c(
+            "customer_phone",
+            "id",
+            ("客户电话", "联系电话", "手机号", "手机号码"),
+            ("customer phone", "phone", "mobile"),
+        ),
     )
-    return TableSpec("complaints", cols, after_created=("first_response_at", "resolved_at", "closed_at", "follow_up_at"))
+    return TableSpec(
+        "complaints", cols, after_created=("first_response_at", "resolved_at", "closed_at", "follow_up_at")
+    )
 
 
 def _surveys(ces_scale: int) -> TableSpec:
     cols: list[Column] = [
-        _c("response_id", "id", ("问卷编号", "答卷编号", "回复编号"), ("response id", "survey id"), required=True, nonnull=True, unique=True),
-        _c("date", "date", ("调查日期", "日期", "填写日期", "提交日期"), ("survey date", "response date"), required=True, nonnull=True),
+        _c(
+            "response_id",
+            "id",
+            ("问卷编号", "答卷编号", "回复编号"),
+            ("response id", "survey id"),
+            required=True,
+            nonnull=True,
+            unique=True,
+        ),
+        _c(
+            "date",
+            "date",
+            ("调查日期", "日期", "填写日期", "提交日期"),
+            ("survey date", "response date"),
+            required=True,
+            nonnull=True,
+        ),
         _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True),
         _c("customer_id", "id", _CUSTOMER_ID_ZH, _CUSTOMER_ID_EN),
         _c("nps", "int", ("推荐意愿", "推荐度", "净推荐值评分"), ("likelihood to recommend", "recommend"), lo=0, hi=10),
@@ -239,27 +366,63 @@ def _surveys(ces_scale: int) -> TableSpec:
     ]
     for side, zh in (("e", "期望"), ("p", "感知")):
         for k in range(1, 23):
-            cols.append(_c(f"servqual_{side}{k:02d}", "int", (f"{zh}{k:02d}", f"{zh}{k}"), (f"servqual {side}{k}",), lo=1, hi=7))
+            cols.append(
+                _c(f"servqual_{side}{k:02d}", "int", (f"{zh}{k:02d}", f"{zh}{k}"), (f"servqual {side}{k}",), lo=1, hi=7)
+            )
     for dim, zh in SERVQUAL_DIMENSIONS_ZH.items():
-        cols.append(_c(f"importance_{dim}", "int", (f"重要度_{zh}", f"{zh}重要度"), (f"importance {dim}",), lo=0, hi=100))
+        cols.append(
+            _c(f"importance_{dim}", "int", (f"重要度_{zh}", f"{zh}重要度"), (f"importance {dim}",), lo=0, hi=100)
+        )
     for feat, zh in KANO_FEATURES_ZH.items():
-        cols.append(_c(f"kano_{feat}_func", "int", (f"{zh}_正向", f"{zh}_具备时"), (f"kano {feat} functional",), lo=1, hi=5))
-        cols.append(_c(f"kano_{feat}_dysf", "int", (f"{zh}_反向", f"{zh}_不具备时"), (f"kano {feat} dysfunctional",), lo=1, hi=5))
+        cols.append(
+            _c(f"kano_{feat}_func", "int", (f"{zh}_正向", f"{zh}_具备时"), (f"kano {feat} functional",), lo=1, hi=5)
+        )
+        cols.append(
+            _c(
+                f"kano_{feat}_dysf",
+                "int",
+                (f"{zh}_反向", f"{zh}_不具备时"),
+                (f"kano {feat} dysfunctional",),
+                lo=1,
+                hi=5,
+            )
+        )
     return TableSpec("surveys", tuple(cols))
 
 
 def _transactions() -> TableSpec:
     cols = (
-        _c("transaction_id", "id", ("交易编号", "订单号", "流水号", "小票号"), ("transaction id", "order id", "receipt no"), unique=True),
-        _c("date", "date", ("交易日期", "日期", "销售日期"), ("transaction date", "sales date"), required=True, nonnull=True),
+        _c(
+            "transaction_id",
+            "id",
+            ("交易编号", "订单号", "流水号", "小票号"),
+            ("transaction id", "order id", "receipt no"),
+            unique=True,
+        ),
+        _c(
+            "date",
+            "date",
+            ("交易日期", "日期", "销售日期"),
+            ("transaction date", "sales date"),
+            required=True,
+            nonnull=True,
+        ),
         _c("customer_id", "id", _CUSTOMER_ID_ZH, _CUSTOMER_ID_EN, required=True, nonnull=True),
         _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True),
-        _c("amount", "float", ("金额", "交易金额", "消费金额", "实付金额"), ("sales amount", "total"), required=True, nonnull=True, lo=0),
+        _c(
+            "amount",
+            "float",
+            ("金额", "交易金额", "消费金额", "实付金额"),
+            ("sales amount", "total"),
+            required=True,
+            nonnull=True,
+            lo=0,
+        ),
     )
     return TableSpec("transactions", cols)
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_spec(kind: str, ces_scale: int = 7) -> TableSpec:
     """The :class:`TableSpec` of ``kind``.
 
@@ -300,15 +463,38 @@ def describe(kind: str, lang: str = "en") -> pd.DataFrame:
     """
     rows = []
     for c in get_spec(kind).columns:
-        rng = "" if c.lo is None and c.hi is None else f"{'' if c.lo is None else int(c.lo)}–{'' if c.hi is None else int(c.hi)}"
+        rng = (
+            ""
+            if c.lo is None and c.hi is None
+            else f"{'' if c.lo is None else int(c.lo)}–{'' if c.hi is None else int(c.hi)}"
+        )
         allowed = ", ".join(labels(c.codes, "en")) if c.codes else rng
-        rows.append({"column": c.name, "header_zh": c.label_zh, "aliases": " / ".join(c.aliases_zh[1:] + c.aliases_en),
-                     "type": c.type, "required": c.required, "value_required": c.nonnull, "unique": c.unique,
-                     "allowed": allowed})
+        rows.append(
+            {
+                "column": c.name,
+                "header_zh": c.label_zh,
+                "aliases": " / ".join(c.aliases_zh[1:] + c.aliases_en),
+                "type": c.type,
+                "required": c.required,
+                "value_required": c.nonnull,
+                "unique": c.unique,
+                "allowed": allowed,
+            }
+        )
     frame = pd.DataFrame(rows)
     if lang == "zh":
-        frame = frame.rename(columns={"column": "列名", "header_zh": "中文表头", "aliases": "其他表头", "type": "类型",
-                                      "required": "必需列", "value_required": "必填", "unique": "唯一", "allowed": "允许值"})
+        frame = frame.rename(
+            columns={
+                "column": "列名",
+                "header_zh": "中文表头",
+                "aliases": "其他表头",
+                "type": "类型",
+                "required": "必需列",
+                "value_required": "必填",
+                "unique": "唯一",
+                "allowed": "允许值",
+            }
+        )
     return frame
 
 
@@ -326,7 +512,7 @@ def norm_header(text: Any) -> str:
     return re.sub(r"[\s_\-\.()\[\]【】:：/]+", "", s)
 
 
-@lru_cache(maxsize=None)
+@cache
 def alias_index(kind: str, ces_scale: int = 7) -> dict[str, str]:
     """``{normalised header: canonical name}`` for every built-in alias of ``kind``."""
     index: dict[str, str] = {}
@@ -419,16 +605,28 @@ def norm_value(text: Any) -> str:
 
 
 _EXTRA_SYNONYMS = {
-    "channel": {"phone": ("电话", "热线", "热线电话", "hotline", "telephone", "call"), "email": ("邮件", "电邮", "e mail", "mail"),
-                "chat": ("在线", "在线咨询", "网页客服", "web chat", "live chat"), "in_store": ("门店", "到店", "现场", "in store", "store"),
-                "app": ("应用", "小程序", "mobile app"), "social": ("社交", "微博", "social")},
-    "tier": {"urgent": ("紧急", "加急"), "normal": ("一般", "普通", "常规"), "inquiry": ("询问", "enquiry", "question")},
-    "approver_role": {"frontline": ("一线", "店员", "员工", "staff", "front line"), "supervisor": ("主管", "组长"),
-                      "manager": ("店长", "经理")},
+    "channel": {
+        "phone": ("电话", "热线", "热线电话", "hotline", "telephone", "call"),
+        "email": ("邮件", "电邮", "e mail", "mail"),
+        "chat": ("在线", "在线咨询", "网页客服", "web chat", "live chat"),
+        "in_store": ("门店", "到店", "现场", "in store", "store"),
+        "app": ("应用", "小程序", "mobile app"),
+        "social": ("社交", "微博", "social"),
+    },
+    "tier": {
+        "urgent": ("紧急", "加急"),
+        "normal": ("一般", "普通", "常规"),
+        "inquiry": ("询问", "enquiry", "question"),
+    },
+    "approver_role": {
+        "frontline": ("一线", "店员", "员工", "staff", "front line"),
+        "supervisor": ("主管", "组长"),
+        "manager": ("店长", "经理"),
+    },
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_table(group: str) -> dict[str, str]:
     """``{normalised value: code}`` accepted for a code group (codes, zh and en labels, synonyms).
 
@@ -446,7 +644,7 @@ def code_table(group: str) -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=None)
+@cache
 def category_table() -> dict[str, str]:
     """``{normalised value: category code}`` for the known complaint categories."""
     return code_table("category")
@@ -479,17 +677,33 @@ class _Problems:
         self.n = n
         self.parts: list[pd.DataFrame] = []
 
-    def add(self, mask: np.ndarray, column: str, values: pd.Series | np.ndarray | None, reason: str,
-            detail: pd.Series | np.ndarray | None = None, **fmt: Any) -> None:
+    def add(
+        self,
+        mask: np.ndarray,
+        column: str,
+        values: pd.Series | np.ndarray | None,
+        reason: str,
+        detail: pd.Series | np.ndarray | None = None,
+        **fmt: Any,
+    ) -> None:
         pos = np.flatnonzero(mask)
         if len(pos) == 0:
             return
         shown = _subset_text(values, pos)
         extra = _subset_text(detail, pos)
-        self.parts.append(pd.DataFrame({
-            "pos": pos, "column": column, "value": shown, "reason": reason,
-            "reason_zh": reason_text(reason, "zh", **fmt), "reason_en": reason_text(reason, "en", **fmt), "detail": extra,
-        }))
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "pos": pos,
+                    "column": column,
+                    "value": shown,
+                    "reason": reason,
+                    "reason_zh": reason_text(reason, "zh", **fmt),
+                    "reason_en": reason_text(reason, "en", **fmt),
+                    "detail": extra,
+                }
+            )
+        )
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
@@ -526,7 +740,9 @@ def _numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     text = _text(values)
     present = text.notna().to_numpy()
     cleaned = text.str.replace(r"[¥￥,，元\s]", "", regex=True)
-    nums = np.asarray(pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan), dtype="float64")
+    nums = np.asarray(
+        pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan), dtype="float64"
+    )
     bad = present & ~np.isfinite(nums)
     return nums, present, bad
 
@@ -595,7 +811,7 @@ def check_frame(
             present = conv.notna().to_numpy()
             table = dict(category_table())
             table.update({norm_value(k): v for k, v in value_map.get(col.name, {}).items()})
-            code = _lookup(conv, lambda u: table.get(norm_value(u)))
+            code = _lookup(conv, lambda u, table=table: table.get(norm_value(u)))
             out["_category_code"] = code.where(code.notna(), conv)
             zh = labels("category", "zh")
             conv = _lookup(code, zh.get).where(code.notna(), conv)
@@ -614,11 +830,20 @@ def check_frame(
                 lo = -np.inf if col.lo is None else col.lo
                 hi = np.inf if col.hi is None else col.hi
                 outside = ok & ((nums < lo) | (nums > hi))
-                probs.add(outside, col.name, raw, "out_of_range" if col.hi is not None else "too_small",
-                          lo=_fmt(col.lo), hi=_fmt(col.hi))
+                probs.add(
+                    outside,
+                    col.name,
+                    raw,
+                    "out_of_range" if col.hi is not None else "too_small",
+                    lo=_fmt(col.lo),
+                    hi=_fmt(col.hi),
+                )
                 ok &= ~outside
             if col.type == "int":
-                conv = pd.Series(pd.array(np.where(ok, np.round(np.nan_to_num(nums)), 0).astype("int64"), dtype="Int64"), index=frame.index)
+                conv = pd.Series(
+                    pd.array(np.where(ok, np.round(np.nan_to_num(nums)), 0).astype("int64"), dtype="Int64"),
+                    index=frame.index,
+                )
                 conv[~ok] = pd.NA
             else:
                 conv = pd.Series(np.where(ok, nums, np.nan), index=frame.index)
@@ -641,10 +866,16 @@ def check_frame(
             present = text.notna().to_numpy()
             parts = text.str.extract(r"^(\d{1,2})[:：](\d{2})\s*[-–—~～至到]\s*(\d{1,2})[:：](\d{2})$")
             nums = parts.apply(pd.to_numeric, errors="coerce")
-            ok = nums.notna().all(axis=1).to_numpy() & (nums[[0, 2]] <= 24).all(axis=1).to_numpy() & (nums[[1, 3]] < 60).all(axis=1).to_numpy()
+            ok = (
+                nums.notna().all(axis=1).to_numpy()
+                & (nums[[0, 2]] <= 24).all(axis=1).to_numpy()
+                & (nums[[1, 3]] < 60).all(axis=1).to_numpy()
+            )
             probs.add(present & ~ok, col.name, raw, "bad_hours")
             fmt = nums.fillna(0).astype(int).astype(str)
-            conv = (fmt[0].str.zfill(2) + ":" + fmt[1].str.zfill(2) + "-" + fmt[2].str.zfill(2) + ":" + fmt[3].str.zfill(2)).where(ok, text)
+            conv = (
+                fmt[0].str.zfill(2) + ":" + fmt[1].str.zfill(2) + "-" + fmt[2].str.zfill(2) + ":" + fmt[3].str.zfill(2)
+            ).where(ok, text)
             conv = conv.astype("str")
         else:  # pragma: no cover - the specs only use the types above
             raise ValueError(col.type)
@@ -660,7 +891,9 @@ def check_frame(
     code = out.pop("_category_code", None)
     if code is not None and "category_en" in out:
         given = out["category_en"]
-        out["category_en"] = given.where(given.notna(), code).astype("str") if given.notna().any() else code.astype("str")
+        out["category_en"] = (
+            given.where(given.notna(), code).astype("str") if given.notna().any() else code.astype("str")
+        )
 
     data = pd.DataFrame(out, index=frame.index)
     extras = [c for c in frame.columns if c not in out]
@@ -674,7 +907,9 @@ def check_frame(
             if dup.any():
                 detail = None
                 if where is not None:
-                    first_pos = pd.Series(np.arange(n)).groupby(s.to_numpy(), sort=False, dropna=True).transform("first")
+                    first_pos = (
+                        pd.Series(np.arange(n)).groupby(s.to_numpy(), sort=False, dropna=True).transform("first")
+                    )
                     detail = np.full(n, "", dtype=object)
                     detail[dup] = where(first_pos.to_numpy()[dup].astype("int64"))
                 probs.add(dup, col.name, s, "duplicate_id", detail=detail)
@@ -694,12 +929,20 @@ def check_frame(
             width = known.str.len()
             if len(known) and known.str.fullmatch(r"\d+").all() and width.min() == width.max():
                 padded = ids.str.zfill(int(width.max()))
-                fixable = unknown & ids.str.fullmatch(r"\d+").fillna(False).to_numpy(dtype=bool) & padded.isin(known).to_numpy()
+                fixable = (
+                    unknown
+                    & ids.str.fullmatch(r"\d+").fillna(False).to_numpy(dtype=bool)
+                    & padded.isin(known).to_numpy()
+                )
                 if fixable.any():
                     data[spec.store_column] = ids.where(~fixable, padded)
                     unknown = unknown & ~fixable
-                    notes.append((f"{int(fixable.sum())} 个门店编号缺少前导零（如 1 → 001），已按门店文件补齐",
-                                  f"{int(fixable.sum())} store ids had lost their leading zeros (e.g. 1 → 001) and were matched to the stores file"))
+                    notes.append(
+                        (
+                            f"{int(fixable.sum())} 个门店编号缺少前导零（如 1 → 001），已按门店文件补齐",
+                            f"{int(fixable.sum())} store ids had lost their leading zeros (e.g. 1 → 001) and were matched to the stores file",
+                        )
+                    )
             probs.add(unknown, spec.store_column, ids, "unknown_store")
     return data, probs.frame(), notes
 

@@ -200,7 +200,9 @@ def parse_datetimes(values: pd.Series, *, tz: str = LOCAL_TZ) -> ParsedTimes:
         sub = text.iloc[left]
         has = {ch: sub.str.contains(ch, regex=False).fillna(False).to_numpy(dtype=bool) for ch in ("年", "/", "-")}
         digits = sub.str.fullmatch(r"\d+(?:\.\d+)?").fillna(False).to_numpy(dtype=bool)
-        family = np.select([has["年"], has["/"], has["-"], digits], ["chinese", "slash", "iso", "number"], default="dot")
+        family = np.select(
+            [has["年"], has["/"], has["-"], digits], ["chinese", "slash", "iso", "number"], default="dot"
+        )
         for fam in ("iso", "slash", "dot"):
             for fmt in FORMATS[fam]:
                 run(fam, fmt, left[family == fam], text)

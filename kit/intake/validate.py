@@ -156,8 +156,16 @@ def validate_command(
 
 
 def _run(args: argparse.Namespace) -> int:
-    return validate_command(args.file, args.kind, mapping=args.mapping, lang=args.lang, sheet=args.sheet,
-                            stores=args.stores, out=args.out, ces_scale=args.ces_scale)
+    return validate_command(
+        args.file,
+        args.kind,
+        mapping=args.mapping,
+        lang=args.lang,
+        sheet=args.sheet,
+        stores=args.stores,
+        out=args.out,
+        ces_scale=args.ces_scale,
+    )
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -176,8 +184,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "validate",
         help="check an export (csv/xlsx/parquet or a folder): rows read/accepted/rejected, rejects file",
         description="Read a file as the notebooks do, print rows read / accepted / rejected, problems by reason "
-                    "and the column mapping, and write the rejected rows to <name>.rejects.csv. "
-                    "Exit code: 0 clean, 1 rows rejected, 2 file unusable.",
+        "and the column mapping, and write the rejected rows to <name>.rejects.csv. "
+        "Exit code: 0 clean, 1 rows rejected, 2 file unusable.",
     )
     p.add_argument("file", help="the file (or folder of monthly files) to check")
     p.add_argument("--kind", required=True, choices=KINDS, help="what the file holds")

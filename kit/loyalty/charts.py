@@ -21,19 +21,24 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from kit.core.charts import ALERT, DARK, LIGHT, MID, new_figure, slant_labels
 from kit.core.i18n import label_of, t
 from kit.loyalty.retention import cohort_matrix
-from kit.core.charts import ALERT, DARK, LIGHT, MID, new_figure, slant_labels
 
 __all__ = [
-    "GREY_TEXT", "cohort_heatmap", "drivers_chart", "nps_mix_chart", "nps_trend_chart", "recovery_chart",
+    "GREY_TEXT",
+    "cohort_heatmap",
+    "drivers_chart",
+    "nps_mix_chart",
+    "nps_trend_chart",
+    "recovery_chart",
     "servqual_chart",
 ]
 
 GREY_TEXT = "#333333"
 
 
-def _title(ax, key: str, lang: str, store: str, **values) -> None:  # noqa: ANN001
+def _title(ax, key: str, lang: str, store: str, **values) -> None:
     ax.set_title(t(f"charts_loyalty.{key}.title", lang, store=store, **values))
 
 
@@ -52,14 +57,38 @@ def nps_trend_chart(monthly: pd.DataFrame, lang: str, *, store: str = "") -> plt
     months = sorted(set(monthly["month"].astype(str)))
     pos = {m: k for k, m in enumerate(months)}
     x = own["month"].map(pos).to_numpy(dtype=float)
-    ax.fill_between(x, own["ci_low"], own["ci_high"], color=LIGHT, alpha=0.8, linewidth=0, label=t("charts_loyalty.nps_trend.band", lang))
-    ax.plot(x, own["nps"], color=DARK, marker="o", linewidth=2, label=t("charts_loyalty.nps_trend.store", lang, store=store))
+    ax.fill_between(
+        x,
+        own["ci_low"],
+        own["ci_high"],
+        color=LIGHT,
+        alpha=0.8,
+        linewidth=0,
+        label=t("charts_loyalty.nps_trend.band", lang),
+    )
+    ax.plot(
+        x, own["nps"], color=DARK, marker="o", linewidth=2, label=t("charts_loyalty.nps_trend.store", lang, store=store)
+    )
     small = own["small_sample"].to_numpy(dtype=bool)
     if small.any():
-        ax.plot(x[small], own["nps"].to_numpy()[small], linestyle="none", marker="o", markersize=9, markerfacecolor="white",
-                markeredgecolor=DARK, label=t("charts_loyalty.nps_trend.small", lang))
-    ax.plot(chain["month"].map(pos), chain["nps"], color="black", linestyle="--", linewidth=1.5,
-            label=t("charts_loyalty.nps_trend.chain", lang))
+        ax.plot(
+            x[small],
+            own["nps"].to_numpy()[small],
+            linestyle="none",
+            marker="o",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor=DARK,
+            label=t("charts_loyalty.nps_trend.small", lang),
+        )
+    ax.plot(
+        chain["month"].map(pos),
+        chain["nps"],
+        color="black",
+        linestyle="--",
+        linewidth=1.5,
+        label=t("charts_loyalty.nps_trend.chain", lang),
+    )
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.set_xticks(range(len(months)), months)
     ax.set_ylim(-100, 100)
@@ -85,7 +114,9 @@ def nps_mix_chart(table: pd.DataFrame, lang: str, *, x: str = "month", store: st
     det = table["pct_detractors"].fillna(0).to_numpy()
     ax.bar(labels, det, color=ALERT, edgecolor="black", hatch="///", label=t("charts_loyalty.nps_mix.detractors", lang))
     ax.bar(labels, pas, bottom=det, color=LIGHT, edgecolor="black", label=t("charts_loyalty.nps_mix.passives", lang))
-    ax.bar(labels, pro, bottom=det + pas, color=DARK, edgecolor="black", label=t("charts_loyalty.nps_mix.promoters", lang))
+    ax.bar(
+        labels, pro, bottom=det + pas, color=DARK, edgecolor="black", label=t("charts_loyalty.nps_mix.promoters", lang)
+    )
     for k, (d, p, n) in enumerate(zip(det, pro, table["n"])):
         if n:
             ax.annotate(f"{p - d:+.0f}", (k, 101), ha="center", va="bottom", fontsize=7)
@@ -113,8 +144,22 @@ def servqual_chart(dimensions: pd.DataFrame, lang: str, *, store: str = "") -> p
     width = 0.38
     gaps = dimensions["gap"].to_numpy(dtype=float)
     worst = int(np.nanargmin(gaps)) if np.isfinite(gaps).any() else -1
-    ax.bar(pos - width / 2, dimensions["expectation"], width, color=LIGHT, edgecolor=DARK, label=t("charts_loyalty.servqual.expectation", lang))
-    bars = ax.bar(pos + width / 2, dimensions["perception"], width, color=DARK, edgecolor=DARK, label=t("charts_loyalty.servqual.perception", lang))
+    ax.bar(
+        pos - width / 2,
+        dimensions["expectation"],
+        width,
+        color=LIGHT,
+        edgecolor=DARK,
+        label=t("charts_loyalty.servqual.expectation", lang),
+    )
+    bars = ax.bar(
+        pos + width / 2,
+        dimensions["perception"],
+        width,
+        color=DARK,
+        edgecolor=DARK,
+        label=t("charts_loyalty.servqual.perception", lang),
+    )
     if worst >= 0:
         bars[worst].set_hatch("xx")
         bars[worst].set_facecolor(MID)
@@ -122,8 +167,15 @@ def servqual_chart(dimensions: pd.DataFrame, lang: str, *, store: str = "") -> p
         if np.isfinite(g):
             top = np.nanmax([e, p])
             box = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": ALERT} if k == worst else None
-            ax.annotate(f"{g:+.2f}".replace("-", "−"), (k, top + 0.1), ha="center", va="bottom", fontsize=9,
-                        color=ALERT if k == worst else GREY_TEXT, bbox=box)
+            ax.annotate(
+                f"{g:+.2f}".replace("-", "−"),
+                (k, top + 0.1),
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                color=ALERT if k == worst else GREY_TEXT,
+                bbox=box,
+            )
     ax.set_xticks(pos, names)
     ax.set_ylim(1, 7.8)
     ax.set_ylabel(t("charts_loyalty.servqual.ylabel", lang))
@@ -164,8 +216,15 @@ def cohort_heatmap(retention: pd.DataFrame, lang: str, *, store: str = "", max_m
     return fig
 
 
-def recovery_chart(summary: pd.DataFrame, lang: str, *, metric: str = "repurchase", claim: float | None = 95.0,
-                   window_days: int = 90, store: str = "") -> plt.Figure:
+def recovery_chart(
+    summary: pd.DataFrame,
+    lang: str,
+    *,
+    metric: str = "repurchase",
+    claim: float | None = 95.0,
+    window_days: int = 90,
+    store: str = "",
+) -> plt.Figure:
     """Repurchase (or retention) rate per recovery group with 95 % interval error bars.
 
     Parameters
@@ -177,21 +236,52 @@ def recovery_chart(summary: pd.DataFrame, lang: str, *, metric: str = "repurchas
         The seeds' claim in %, drawn as a dashed line (None: no line).
     """
     fig, ax = new_figure(8.0, 3.8)
-    rate, low, high = summary[f"{metric}_rate"].to_numpy(dtype=float), summary[f"{metric}_low"].to_numpy(dtype=float), summary[f"{metric}_high"].to_numpy(dtype=float)
-    names = [f"{label_of('recovery.group', g, lang)}\n(n={int(n)})" for g, n in zip(summary["group"], summary["observed"])]
+    rate, low, high = (
+        summary[f"{metric}_rate"].to_numpy(dtype=float),
+        summary[f"{metric}_low"].to_numpy(dtype=float),
+        summary[f"{metric}_high"].to_numpy(dtype=float),
+    )
+    names = [
+        f"{label_of('recovery.group', g, lang)}\n(n={int(n)})" for g, n in zip(summary["group"], summary["observed"])
+    ]
     pos = np.arange(len(names))
     shown = np.isfinite(rate)
     markers = ["o", "s", "^", "D"]
     for k in pos[shown]:
-        ax.errorbar([k], [rate[k]], yerr=[[rate[k] - low[k]], [high[k] - rate[k]]], fmt=markers[k % 4], color=DARK,
-                    ecolor=DARK, capsize=5, markersize=8, linewidth=1.5)
-        ax.annotate(f"{rate[k]:.0f}%", (k, high[k]), ha="center", va="bottom", fontsize=8, xytext=(0, 3), textcoords="offset points")
+        ax.errorbar(
+            [k],
+            [rate[k]],
+            yerr=[[rate[k] - low[k]], [high[k] - rate[k]]],
+            fmt=markers[k % 4],
+            color=DARK,
+            ecolor=DARK,
+            capsize=5,
+            markersize=8,
+            linewidth=1.5,
+        )
+        ax.annotate(
+            f"{rate[k]:.0f}%",
+            (k, high[k]),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            xytext=(0, 3),
+            textcoords="offset points",
+        )
     for k in pos[~shown]:
-        ax.annotate(t("charts_loyalty.recovery.no_data", lang), (k, 50), ha="center", va="center", fontsize=8, color="grey")
+        ax.annotate(
+            t("charts_loyalty.recovery.no_data", lang), (k, 50), ha="center", va="center", fontsize=8, color="grey"
+        )
     if claim is not None:
         ax.axhline(claim, color=ALERT, linestyle="--", linewidth=1.5)
-        ax.annotate(t("charts_loyalty.recovery.claim", lang, claim=f"{claim:.0f}"), (len(names) - 0.5, claim), ha="right", va="bottom",
-                    fontsize=8, color=ALERT)
+        ax.annotate(
+            t("charts_loyalty.recovery.claim", lang, claim=f"{claim:.0f}"),
+            (len(names) - 0.5, claim),
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color=ALERT,
+        )
     ax.set_xticks(pos, names)
     ax.set_xlim(-0.5, len(names) - 0.5)
     ax.set_ylim(0, 105)
@@ -200,8 +290,15 @@ def recovery_chart(summary: pd.DataFrame, lang: str, *, metric: str = "repurchas
     return fig
 
 
-def drivers_chart(table: pd.DataFrame, lang: str, *, label_group: str | None = None, r2: float | None = None,
-                  store: str = "", kind: str = "servqual") -> plt.Figure:
+def drivers_chart(
+    table: pd.DataFrame,
+    lang: str,
+    *,
+    label_group: str | None = None,
+    r2: float | None = None,
+    store: str = "",
+    kind: str = "servqual",
+) -> plt.Figure:
     """Horizontal bars of each driver's share of R² (%) with bootstrap interval whiskers.
 
     Parameters
@@ -227,14 +324,23 @@ def drivers_chart(table: pd.DataFrame, lang: str, *, label_group: str | None = N
     low, high = ordered["share_low"].to_numpy(dtype=float), ordered["share_high"].to_numpy(dtype=float)
     if np.isfinite(low).any():
         ok = np.isfinite(low)
-        ax.errorbar(share[ok], np.arange(len(names))[ok], xerr=[np.clip(share[ok] - low[ok], 0, None), np.clip(high[ok] - share[ok], 0, None)],
-                    fmt="none", ecolor="black", capsize=3, linewidth=1)
+        ax.errorbar(
+            share[ok],
+            np.arange(len(names))[ok],
+            xerr=[np.clip(share[ok] - low[ok], 0, None), np.clip(high[ok] - share[ok], 0, None)],
+            fmt="none",
+            ecolor="black",
+            capsize=3,
+            linewidth=1,
+        )
     ax.set_xlabel(t("charts_loyalty.drivers.xlabel", lang))
     r2_text = "" if r2 is None else f"{r2:.0%}"
     _title(ax, f"drivers_{kind}", lang, store, r2=r2_text)
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor=DARK, edgecolor=DARK, label=t("charts_loyalty.drivers.positive", lang)),
-               Patch(facecolor=LIGHT, edgecolor=DARK, hatch="///", label=t("charts_loyalty.drivers.negative", lang))]
+    handles = [
+        Patch(facecolor=DARK, edgecolor=DARK, label=t("charts_loyalty.drivers.positive", lang)),
+        Patch(facecolor=LIGHT, edgecolor=DARK, hatch="///", label=t("charts_loyalty.drivers.negative", lang)),
+    ]
     ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
     return fig

@@ -50,12 +50,17 @@ from scipy.special import betaln, gammaln, hyp2f1
 
 from kit.core.cache import cached, frame_key
 from kit.core.errors import DataError, ParameterError, Text
-from kit.core.frames import by_list, examples, require_column
-from kit.core.frames import as_timestamp, parse_dates
+from kit.core.frames import as_timestamp, by_list, examples, parse_dates, require_column
 
 __all__ = [
-    "BgNbd", "GammaGamma", "TIME_UNITS", "fit_bgnbd", "fit_gamma_gamma", "frequency_recency_summary",
-    "margin_multiple_clv", "model_clv",
+    "BgNbd",
+    "GammaGamma",
+    "TIME_UNITS",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
+    "frequency_recency_summary",
+    "margin_multiple_clv",
+    "model_clv",
 ]
 
 TIME_UNITS = {"D": 1.0, "W": 7.0}
@@ -64,8 +69,9 @@ _LOG_BOUNDS = (-14.5, 15.0)
 
 
 def _bad_param(name: str, value: Any, rule: str) -> ParameterError:
-    return ParameterError.from_key("clv.error.bad_parameter", column=name, name=name, value=repr(value),
-                                   rule=Text(f"clv.rule.{rule}"))
+    return ParameterError.from_key(
+        "clv.error.bad_parameter", column=name, name=name, value=repr(value), rule=Text(f"clv.rule.{rule}")
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -109,7 +115,9 @@ def margin_multiple_clv(margin: Any, retention: Any, discount: Any = 0.10) -> An
 
 def _unit_days(time_unit: str) -> float:
     if time_unit not in TIME_UNITS:
-        raise ParameterError.from_key("clv.error.bad_time_unit", hint="clv.hint.bad_parameter", column="time_unit", value=repr(time_unit))
+        raise ParameterError.from_key(
+            "clv.error.bad_time_unit", hint="clv.hint.bad_parameter", column="time_unit", value=repr(time_unit)
+        )
     return TIME_UNITS[time_unit]
 
 
@@ -174,7 +182,12 @@ def frequency_recency_summary(
         amount = pd.to_numeric(transactions[amount_col], errors="coerce")
         bad = amount.isna().to_numpy()
         if bad.any():
-            raise DataError.from_key("clv.error.bad_amounts", column=amount_col, count=int(bad.sum()), examples=examples(transactions[amount_col], bad))
+            raise DataError.from_key(
+                "clv.error.bad_amounts",
+                column=amount_col,
+                count=int(bad.sum()),
+                examples=examples(transactions[amount_col], bad),
+            )
         cols["_amount"] = amount.astype("float64")
     frame = pd.DataFrame(cols)
     frame = frame[frame["_day"] <= end]
@@ -192,7 +205,9 @@ def frequency_recency_summary(
     columns = ids + ["frequency", "recency", "T"]
     if amount_col is not None:
         repeat = occ["_amount"].where(occ["_day"] != first)
-        out["monetary"] = repeat.groupby([occ[c] for c in ids], sort=True, observed=True, dropna=False).mean().to_numpy()
+        out["monetary"] = (
+            repeat.groupby([occ[c] for c in ids], sort=True, observed=True, dropna=False).mean().to_numpy()
+        )
         columns.append("monetary")
     return out[columns + ["first_purchase", "last_purchase"]]
 
@@ -205,16 +220,26 @@ def _column(summary: pd.DataFrame, col: str) -> np.ndarray:
     return pd.to_numeric(summary[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _summary_error(summary: pd.DataFrame, column: str, mask: np.ndarray, what: str, hint: str = "bad_summary") -> DataError:
-    return DataError.from_key("clv.error.bad_summary", hint=f"clv.hint.{hint}", column=column, count=int(mask.sum()),
-                              what=Text(f"clv.what.{what}"), examples=examples(summary[column], mask))
+def _summary_error(
+    summary: pd.DataFrame, column: str, mask: np.ndarray, what: str, hint: str = "bad_summary"
+) -> DataError:
+    return DataError.from_key(
+        "clv.error.bad_summary",
+        hint=f"clv.hint.{hint}",
+        column=column,
+        count=int(mask.sum()),
+        what=Text(f"clv.what.{what}"),
+        examples=examples(summary[column], mask),
+    )
 
 
 def _no_customers(what: str) -> DataError:
     return DataError.from_key("clv.error.no_customers", what=Text(f"clv.what.{what}"))
 
 
-def _frt(summary: pd.DataFrame, frequency_col: str, recency_col: str, T_col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _frt(
+    summary: pd.DataFrame, frequency_col: str, recency_col: str, T_col: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x, tx, T = _column(summary, frequency_col), _column(summary, recency_col), _column(summary, T_col)
     bad = ~np.isfinite(x) | (x < 0) | (x != np.round(x))
     if bad.any():
@@ -287,7 +312,9 @@ class BgNbd:
         """``δ(x>0) · a/(b + x − 1) · ((α + T)/(α + t_x))^(r + x)`` computed in log space."""
         rep = x > 0
         xs = np.where(rep, x, 1.0)
-        log_odds = np.log(self.a) - np.log(self.b + xs - 1) + (self.r + x) * (np.log(self.alpha + T) - np.log(self.alpha + tx))
+        log_odds = (
+            np.log(self.a) - np.log(self.b + xs - 1) + (self.r + x) * (np.log(self.alpha + T) - np.log(self.alpha + tx))
+        )
         return np.where(rep, np.exp(np.minimum(log_odds, 700.0)), 0.0)
 
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
@@ -410,8 +437,13 @@ def _gg_ll(params: np.ndarray, x: np.ndarray, z: np.ndarray) -> np.ndarray:
     p, q, g = params
     px = p * x
     return (
-        gammaln(px + q) - gammaln(px) - gammaln(q)
-        + q * np.log(g) + (px - 1) * np.log(z) + px * np.log(x) - (px + q) * np.log(g + x * z)
+        gammaln(px + q)
+        - gammaln(px)
+        - gammaln(q)
+        + q * np.log(g)
+        + (px - 1) * np.log(z)
+        + px * np.log(x)
+        - (px + q) * np.log(g + x * z)
     )
 
 

@@ -55,14 +55,22 @@ import pandas as pd
 from scipy import stats
 
 from kit.core.errors import DataError, ParameterError
+from kit.core.frames import require_column
 from kit.core.i18n import label_of, t
 from kit.loyalty.servqual import DIMENSION_ITEMS, DIMENSIONS, N_ITEMS, respondent_gaps
 from kit.loyalty.survey import MIN_N, answer_scores
-from kit.core.frames import require_column
 
 __all__ = [
-    "DriverResult", "MAX_PREDICTORS", "METHODS", "TABLE_COLUMNS", "complaint_driver_frame",
-    "describe_drivers", "key_drivers", "relative_weights", "servqual_driver_frame", "shapley_r2",
+    "DriverResult",
+    "MAX_PREDICTORS",
+    "METHODS",
+    "TABLE_COLUMNS",
+    "complaint_driver_frame",
+    "describe_drivers",
+    "key_drivers",
+    "relative_weights",
+    "servqual_driver_frame",
+    "shapley_r2",
 ]
 
 METHODS = ("shapley", "relative_weights")
@@ -229,13 +237,37 @@ class DriverResult:
 
 def _check(method: str, n_boot: int, conf: float, min_n: int) -> None:
     if method not in METHODS:
-        raise ParameterError.from_key("drivers.error.bad_parameter", hint="drivers.hint.bad_parameter", column="method", name="method", value=repr(method))
+        raise ParameterError.from_key(
+            "drivers.error.bad_parameter",
+            hint="drivers.hint.bad_parameter",
+            column="method",
+            name="method",
+            value=repr(method),
+        )
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
-        raise ParameterError.from_key("drivers.error.bad_parameter", hint="drivers.hint.bad_parameter", column="n_boot", name="n_boot", value=repr(n_boot))
+        raise ParameterError.from_key(
+            "drivers.error.bad_parameter",
+            hint="drivers.hint.bad_parameter",
+            column="n_boot",
+            name="n_boot",
+            value=repr(n_boot),
+        )
     if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0 < conf < 1:
-        raise ParameterError.from_key("drivers.error.bad_parameter", hint="drivers.hint.bad_parameter", column="conf", name="conf", value=repr(conf))
+        raise ParameterError.from_key(
+            "drivers.error.bad_parameter",
+            hint="drivers.hint.bad_parameter",
+            column="conf",
+            name="conf",
+            value=repr(conf),
+        )
     if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
-        raise ParameterError.from_key("drivers.error.bad_parameter", hint="drivers.hint.bad_parameter", column="min_n", name="min_n", value=repr(min_n))
+        raise ParameterError.from_key(
+            "drivers.error.bad_parameter",
+            hint="drivers.hint.bad_parameter",
+            column="min_n",
+            name="min_n",
+            value=repr(min_n),
+        )
 
 
 def key_drivers(
@@ -287,10 +319,19 @@ def key_drivers(
     """
     _check(method, n_boot, conf, min_n)
     require_column(frame, target, "drivers")
-    cols = list(predictors) if predictors is not None else [
-        c for c in frame.columns if c != target and pd.api.types.is_numeric_dtype(frame[c])]
+    cols = (
+        list(predictors)
+        if predictors is not None
+        else [c for c in frame.columns if c != target and pd.api.types.is_numeric_dtype(frame[c])]
+    )
     if not cols or len(cols) > MAX_PREDICTORS:
-        raise ParameterError.from_key("drivers.error.bad_predictors", hint="drivers.hint.bad_parameter", column="predictors", count=len(cols), limit=MAX_PREDICTORS)
+        raise ParameterError.from_key(
+            "drivers.error.bad_predictors",
+            hint="drivers.hint.bad_parameter",
+            column="predictors",
+            count=len(cols),
+            limit=MAX_PREDICTORS,
+        )
     for c in cols:
         require_column(frame, c, "drivers")
     values = {}
@@ -330,11 +371,23 @@ def key_drivers(
         alpha = (1 - conf) / 2
         low = np.nanquantile(boot_share, alpha, axis=0)
         high = np.nanquantile(boot_share, 1 - alpha, axis=0)
-    table = pd.DataFrame({"predictor": cols, "n": n, "r": rxy, "beta": beta, "importance": importance,
-                          "share": share, "share_low": low, "share_high": high})
+    table = pd.DataFrame(
+        {
+            "predictor": cols,
+            "n": n,
+            "r": rxy,
+            "beta": beta,
+            "importance": importance,
+            "share": share,
+            "share_low": low,
+            "share_high": high,
+        }
+    )
     table = table.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
     table["rank"] = np.arange(1, p + 1)
-    return DriverResult(table=table[TABLE_COLUMNS], r2=r2, n=int(n), f_pvalue=f_p, method=method, target=target, min_n=min_n)
+    return DriverResult(
+        table=table[TABLE_COLUMNS], r2=r2, n=int(n), f_pvalue=f_p, method=method, target=target, min_n=min_n
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -374,7 +427,9 @@ def servqual_driver_frame(
     [8.0, -1.0, -1.0, -1.0, -1.0, -1.0]
     """
     if use not in ("gap", "perception"):
-        raise ParameterError.from_key("drivers.error.bad_parameter", hint="drivers.hint.bad_parameter", column="use", name="use", value=repr(use))
+        raise ParameterError.from_key(
+            "drivers.error.bad_parameter", hint="drivers.hint.bad_parameter", column="use", name="use", value=repr(use)
+        )
     require_column(surveys, target, "drivers")
     y = pd.to_numeric(surveys[target], errors="coerce").astype("float64")
     if use == "gap":
@@ -382,7 +437,9 @@ def servqual_driver_frame(
         dims = pd.DataFrame({d: gaps[f"gap_{d}"] for d in DIMENSIONS}, index=surveys.index)
         answered = gaps["answered"].to_numpy()
     else:
-        items = np.column_stack([answer_scores(surveys, f"{perception_prefix}{k:02d}", 1, 7, "servqual") for k in range(1, N_ITEMS + 1)])
+        items = np.column_stack(
+            [answer_scores(surveys, f"{perception_prefix}{k:02d}", 1, 7, "servqual") for k in range(1, N_ITEMS + 1)]
+        )
         dims = pd.DataFrame(index=surveys.index)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # "mean of empty slice" for skipped blocks
@@ -488,8 +545,18 @@ def describe_drivers(result: DriverResult | None, lang: str, label_group: str | 
         interval = t("drivers.text.interval", lang, low=f"{top['share_low']:.0f}", high=f"{top['share_high']:.0f}")
     direction = t("drivers.text.positive" if top["r"] >= 0 else "drivers.text.negative", lang)
     weak = not np.isfinite(result.f_pvalue) or result.f_pvalue >= 0.05
-    text = t("drivers.text.weak" if weak else "drivers.text.top", lang, p="—" if not np.isfinite(result.f_pvalue) else f"{result.f_pvalue:.2f}", name=name, share=f"{top['share']:.0f}", interval=interval,
-             r2=f"{result.r2:.0%}", n=result.n, direction=direction, r=f"{top['r']:.2f}")
+    text = t(
+        "drivers.text.weak" if weak else "drivers.text.top",
+        lang,
+        p="—" if not np.isfinite(result.f_pvalue) else f"{result.f_pvalue:.2f}",
+        name=name,
+        share=f"{top['share']:.0f}",
+        interval=interval,
+        r2=f"{result.r2:.0%}",
+        n=result.n,
+        direction=direction,
+        r=f"{top['r']:.2f}",
+    )
     text += " " + " ".join(result.caveats(lang))
     if link:
         text += " " + link

@@ -81,14 +81,24 @@ import pandas as pd
 from scipy import stats
 
 from kit.core.errors import DataError, ParameterError
+from kit.core.frames import by_list, examples, require_column, safe_div, z_value
 from kit.core.i18n import label_of, t
 from kit.loyalty.survey import MIN_N
-from kit.core.frames import by_list, safe_div, examples, require_column, z_value
 
 __all__ = [
-    "CUSTOMER_COLUMNS", "GROUPS", "RECOVERY_COMPARE_COLUMNS", "RECOVERY_METRICS", "SEED_CLAIM", "SUMMARY_COLUMNS",
-    "claim_check", "compare_groups", "describe_recovery", "newcombe_interval", "recovery_customers",
-    "recovery_summary", "wilson_interval",
+    "CUSTOMER_COLUMNS",
+    "GROUPS",
+    "RECOVERY_COMPARE_COLUMNS",
+    "RECOVERY_METRICS",
+    "SEED_CLAIM",
+    "SUMMARY_COLUMNS",
+    "claim_check",
+    "compare_groups",
+    "describe_recovery",
+    "newcombe_interval",
+    "recovery_customers",
+    "recovery_summary",
+    "wilson_interval",
 ]
 
 GROUPS = ("golden", "late", "unresolved", "never")
@@ -97,16 +107,45 @@ RECOVERY_METRICS = ("repurchase", "retention")
 SEED_CLAIM = 95.0
 
 CUSTOMER_COLUMNS = [
-    "group", "complaint_time", "reference", "resolution_hours", "next_purchase", "days_to_next",
-    "observed", "repurchased", "retained",
+    "group",
+    "complaint_time",
+    "reference",
+    "resolution_hours",
+    "next_purchase",
+    "days_to_next",
+    "observed",
+    "repurchased",
+    "retained",
 ]
 SUMMARY_COLUMNS = [
-    "group", "customers", "observed", "censored", "repurchased", "repurchase_rate", "repurchase_low",
-    "repurchase_high", "retained", "retention_rate", "retention_low", "retention_high", "small_sample",
+    "group",
+    "customers",
+    "observed",
+    "censored",
+    "repurchased",
+    "repurchase_rate",
+    "repurchase_low",
+    "repurchase_high",
+    "retained",
+    "retention_rate",
+    "retention_low",
+    "retention_high",
+    "small_sample",
 ]
 RECOVERY_COMPARE_COLUMNS = [
-    "group", "baseline", "metric", "n", "rate", "n_baseline", "rate_baseline", "difference",
-    "diff_low", "diff_high", "p_value", "significant", "test",
+    "group",
+    "baseline",
+    "metric",
+    "n",
+    "rate",
+    "n_baseline",
+    "rate_baseline",
+    "difference",
+    "diff_low",
+    "diff_high",
+    "p_value",
+    "significant",
+    "test",
 ]
 
 
@@ -161,13 +200,25 @@ def _positive_number(name: str, value: Any, integer: bool = False) -> float:
     if ok:
         ok = np.isfinite(value) and value > 0 and (not integer or float(value).is_integer())
     if not ok:
-        raise ParameterError.from_key("recovery.error.bad_parameter", hint="recovery.hint.bad_parameter", column=name, name=name, value=repr(value))
+        raise ParameterError.from_key(
+            "recovery.error.bad_parameter",
+            hint="recovery.hint.bad_parameter",
+            column=name,
+            name=name,
+            value=repr(value),
+        )
     return float(value)
 
 
 def _check_conf(conf: float) -> float:
     if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0 < conf < 1:
-        raise ParameterError.from_key("recovery.error.bad_parameter", hint="recovery.hint.bad_parameter", column="conf", name="conf", value=repr(conf))
+        raise ParameterError.from_key(
+            "recovery.error.bad_parameter",
+            hint="recovery.hint.bad_parameter",
+            column="conf",
+            name="conf",
+            value=repr(conf),
+        )
     return float(conf)
 
 
@@ -180,7 +231,9 @@ def _times(frame: pd.DataFrame, col: str, allow_missing: bool) -> pd.Series:
         parsed = pd.to_datetime(raw, format="ISO8601", errors="coerce")
     bad = (parsed.isna() & raw.notna()).to_numpy() if allow_missing else parsed.isna().to_numpy()
     if bad.any():
-        raise DataError.from_key("recovery.error.bad_dates", column=col, count=int(bad.sum()), examples=examples(raw, bad))
+        raise DataError.from_key(
+            "recovery.error.bad_dates", column=col, count=int(bad.sum()), examples=examples(raw, bad)
+        )
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     return parsed.astype("datetime64[ns]")
@@ -192,7 +245,13 @@ def _day(value: Any, name: str) -> pd.Timestamp:
     except (TypeError, ValueError):
         ts = pd.NaT
     if pd.isna(ts):
-        raise ParameterError.from_key("recovery.error.bad_parameter", hint="recovery.hint.bad_parameter", column=name, name=name, value=repr(value))
+        raise ParameterError.from_key(
+            "recovery.error.bad_parameter",
+            hint="recovery.hint.bad_parameter",
+            column=name,
+            name=name,
+            value=repr(value),
+        )
     return ts.normalize()
 
 
@@ -269,7 +328,7 @@ def recovery_customers(
 
     start_day = created.min().normalize() if start is None else _day(start, "start")
     end_day = created.max().normalize() if end is None else _day(end, "end")
-    as_of_day = (tx_day.max() if as_of is None else _day(as_of, "as_of"))
+    as_of_day = tx_day.max() if as_of is None else _day(as_of, "as_of")
     if pd.isna(as_of_day):
         as_of_day = end_day
     ids = keys + [customer_col]
@@ -281,7 +340,9 @@ def recovery_customers(
     comp = comp[comp[customer_col].notna()]
     ever = comp[ids].drop_duplicates()
     day = comp["complaint_time"].dt.normalize()
-    first = comp[(day >= start_day) & (day <= end_day)].sort_values("complaint_time", kind="stable").drop_duplicates(ids)
+    first = (
+        comp[(day >= start_day) & (day <= end_day)].sort_values("complaint_time", kind="stable").drop_duplicates(ids)
+    )
     hours = (first["_resolved"] - first["complaint_time"]).dt.total_seconds() / 3600
     first = first.assign(
         resolution_hours=hours.where(hours >= 0, 0.0),
@@ -304,8 +365,12 @@ def recovery_customers(
     middle = (start_day + (end_day - start_day) / 2).normalize()
     if keys:
         pool = first[keys + ["reference"]].sort_values(keys + ["reference"], kind="stable").reset_index(drop=True)
-        bounds = pool.assign(_pos=np.arange(len(pool))).groupby(keys, sort=False, observed=True, dropna=False).agg(
-            _first=("_pos", "min"), _count=("_pos", "size")).reset_index()
+        bounds = (
+            pool.assign(_pos=np.arange(len(pool)))
+            .groupby(keys, sort=False, observed=True, dropna=False)
+            .agg(_first=("_pos", "min"), _count=("_pos", "size"))
+            .reset_index()
+        )
         never = never.merge(bounds, on=keys, how="left")
         count = never["_count"].fillna(0).to_numpy(dtype="int64")
         pos = never["_first"].fillna(0).to_numpy(dtype="int64") + np.floor(u * np.maximum(count, 1)).astype("int64")
@@ -318,7 +383,9 @@ def recovery_customers(
             target = pool_days[np.floor(u * len(pool_days)).astype("int64")]
         else:
             target = np.full(len(never), middle.to_datetime64())
-    never["_target"] = pd.to_datetime(target).astype("datetime64[ns]") if len(never) else pd.Series([], dtype="datetime64[ns]")
+    never["_target"] = (
+        pd.to_datetime(target).astype("datetime64[ns]") if len(never) else pd.Series([], dtype="datetime64[ns]")
+    )
     if len(never):
         left = never.sort_values("_target", kind="stable")
         right = in_period[ids + ["_day"]].drop_duplicates().sort_values("_day", kind="stable")
@@ -334,7 +401,11 @@ def recovery_customers(
 
     # ---- next purchase strictly after the reference day
     if len(people):
-        left = people.assign(_after=people["reference"] + pd.Timedelta(days=1)).reset_index().sort_values("_after", kind="stable")
+        left = (
+            people.assign(_after=people["reference"] + pd.Timedelta(days=1))
+            .reset_index()
+            .sort_values("_after", kind="stable")
+        )
         right = tx[ids + ["_day"]].drop_duplicates().sort_values("_day", kind="stable")
         nxt = pd.merge_asof(left, right, left_on="_after", right_on="_day", by=ids, direction="forward")
         people["next_purchase"] = nxt.set_index("index")["_day"].reindex(people.index)
@@ -352,14 +423,18 @@ def recovery_customers(
     people["retained"] = pd.array(retained.to_numpy(dtype=bool), dtype="boolean")
     people.loc[~observed, "retained"] = pd.NA
     order = pd.Categorical(people["group"], categories=GROUPS, ordered=True)
-    people = people.assign(_o=order).sort_values(keys + ["_o", customer_col], kind="stable").drop(columns=["_o", "_last"])
+    people = (
+        people.assign(_o=order).sort_values(keys + ["_o", customer_col], kind="stable").drop(columns=["_o", "_last"])
+    )
     return people[ids + CUSTOMER_COLUMNS].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------
 # per group
 # --------------------------------------------------------------------------------------------
-def recovery_summary(customers: pd.DataFrame, by: Sequence[str] = (), conf: float = 0.95, min_n: int = MIN_N) -> pd.DataFrame:
+def recovery_summary(
+    customers: pd.DataFrame, by: Sequence[str] = (), conf: float = 0.95, min_n: int = MIN_N
+) -> pd.DataFrame:
     """Repurchase and retention per recovery group, with Wilson intervals.
 
     Parameters
@@ -403,7 +478,11 @@ def recovery_summary(customers: pd.DataFrame, by: Sequence[str] = (), conf: floa
     flags["observed"] = obs.astype("int64")
     flags["repurchased"] = (customers["repurchased"].fillna(False).astype(bool).to_numpy() & obs).astype("int64")
     flags["retained"] = (customers["retained"].fillna(False).astype(bool).to_numpy() & obs).astype("int64")
-    sums = flags.groupby(keys + ["group"], observed=False, sort=True)[["customers", "observed", "repurchased", "retained"]].sum().reset_index()
+    sums = (
+        flags.groupby(keys + ["group"], observed=False, sort=True)[["customers", "observed", "repurchased", "retained"]]
+        .sum()
+        .reset_index()
+    )
     if keys:  # keep only by-combinations that exist
         present = flags[keys].drop_duplicates()
         sums = sums.merge(present, on=keys, how="inner")
@@ -421,8 +500,13 @@ def recovery_summary(customers: pd.DataFrame, by: Sequence[str] = (), conf: floa
     return out[keys + SUMMARY_COLUMNS].reset_index(drop=True)
 
 
-def compare_groups(summary: pd.DataFrame, metric: str = "repurchase", baseline: str = "golden", by: Sequence[str] = (),
-                   conf: float = 0.95) -> pd.DataFrame:
+def compare_groups(
+    summary: pd.DataFrame,
+    metric: str = "repurchase",
+    baseline: str = "golden",
+    by: Sequence[str] = (),
+    conf: float = 0.95,
+) -> pd.DataFrame:
     """Each recovery group against ``baseline`` (default: resolved within the golden window).
 
     Difference of rates in points with Newcombe's hybrid score interval and the two-sided
@@ -456,22 +540,41 @@ def compare_groups(summary: pd.DataFrame, metric: str = "repurchase", baseline: 
     """
     conf = _check_conf(conf)
     if metric not in RECOVERY_METRICS:
-        raise ParameterError.from_key("recovery.error.bad_parameter", hint="recovery.hint.bad_parameter", column="metric", name="metric", value=repr(metric))
+        raise ParameterError.from_key(
+            "recovery.error.bad_parameter",
+            hint="recovery.hint.bad_parameter",
+            column="metric",
+            name="metric",
+            value=repr(metric),
+        )
     keys = by_list(summary, by, "recovery")
     col = "repurchased" if metric == "repurchase" else "retained"
-    base = summary[summary["group"] == baseline][keys + ["observed", col]].rename(columns={"observed": "n_baseline", col: "k_baseline"})
-    rest = summary[summary["group"] != baseline][keys + ["group", "observed", col]].rename(columns={"observed": "n", col: "k"})
-    pairs = rest.merge(base, on=keys, how="left") if keys else rest.assign(
-        n_baseline=base["n_baseline"].sum() if len(base) else 0, k_baseline=base["k_baseline"].sum() if len(base) else 0)
+    base = summary[summary["group"] == baseline][keys + ["observed", col]].rename(
+        columns={"observed": "n_baseline", col: "k_baseline"}
+    )
+    rest = summary[summary["group"] != baseline][keys + ["group", "observed", col]].rename(
+        columns={"observed": "n", col: "k"}
+    )
+    pairs = (
+        rest.merge(base, on=keys, how="left")
+        if keys
+        else rest.assign(
+            n_baseline=base["n_baseline"].sum() if len(base) else 0,
+            k_baseline=base["k_baseline"].sum() if len(base) else 0,
+        )
+    )
     n1, k1 = pairs["n"].to_numpy(dtype="float64"), pairs["k"].to_numpy(dtype="float64")
     n0 = pairs["n_baseline"].fillna(0).to_numpy(dtype="float64")
     k0 = pairs["k_baseline"].fillna(0).to_numpy(dtype="float64")
     low, high = newcombe_interval(k1, n1, k0, n0, conf)
     # Fisher's exact test per comparison: a handful of 2x2 tables (groups x stores), not rows
-    pvals = np.array([
-        stats.fisher_exact([[a, b - a], [c, d - c]]).pvalue if b > 0 and d > 0 else np.nan
-        for a, b, c, d in zip(k1, n1, k0, n0)
-    ], dtype="float64")
+    pvals = np.array(
+        [
+            stats.fisher_exact([[a, b - a], [c, d - c]]).pvalue if b > 0 and d > 0 else np.nan
+            for a, b, c, d in zip(k1, n1, k0, n0)
+        ],
+        dtype="float64",
+    )
     out = pairs[keys + ["group"]].copy().reset_index(drop=True)
     out["baseline"] = baseline
     out["metric"] = metric
@@ -488,8 +591,14 @@ def compare_groups(summary: pd.DataFrame, metric: str = "repurchase", baseline: 
     return out[keys + RECOVERY_COMPARE_COLUMNS]
 
 
-def claim_check(summary: pd.DataFrame, claim: float = SEED_CLAIM, group: str = "golden", metric: str = "repurchase",
-                by: Sequence[str] = (), conf: float = 0.95) -> pd.DataFrame:
+def claim_check(
+    summary: pd.DataFrame,
+    claim: float = SEED_CLAIM,
+    group: str = "golden",
+    metric: str = "repurchase",
+    by: Sequence[str] = (),
+    conf: float = 0.95,
+) -> pd.DataFrame:
     """Test the seeds' claim "``claim`` % stay when the problem is solved fast" on the data.
 
     Exact one-sided binomial test of H0: rate ≥ claim against H1: rate < claim (a small
@@ -512,10 +621,22 @@ def claim_check(summary: pd.DataFrame, claim: float = SEED_CLAIM, group: str = "
     """
     conf = _check_conf(conf)
     if metric not in RECOVERY_METRICS:
-        raise ParameterError.from_key("recovery.error.bad_parameter", hint="recovery.hint.bad_parameter", column="metric", name="metric", value=repr(metric))
+        raise ParameterError.from_key(
+            "recovery.error.bad_parameter",
+            hint="recovery.hint.bad_parameter",
+            column="metric",
+            name="metric",
+            value=repr(metric),
+        )
     claim = float(claim)
     if not 0 < claim < 100:
-        raise ParameterError.from_key("recovery.error.bad_parameter", hint="recovery.hint.bad_parameter", column="claim", name="claim", value=repr(claim))
+        raise ParameterError.from_key(
+            "recovery.error.bad_parameter",
+            hint="recovery.hint.bad_parameter",
+            column="claim",
+            name="claim",
+            value=repr(claim),
+        )
     keys = by_list(summary, by, "recovery")
     col = "repurchased" if metric == "repurchase" else "retained"
     rows = summary[summary["group"] == group]
@@ -543,8 +664,14 @@ def _pct(v: float) -> str:
     return "—" if pd.isna(v) else f"{v:.0f}%"
 
 
-def describe_recovery(summary: pd.DataFrame, comparisons: pd.DataFrame, claim: pd.DataFrame, lang: str,
-                      window_days: int = 90, link: str = "") -> str:
+def describe_recovery(
+    summary: pd.DataFrame,
+    comparisons: pd.DataFrame,
+    claim: pd.DataFrame,
+    lang: str,
+    window_days: int = 90,
+    link: str = "",
+) -> str:
     """A short finding on service recovery in ``lang`` (for one store or the chain: no ``by``).
 
     Parameters
@@ -562,19 +689,44 @@ def describe_recovery(summary: pd.DataFrame, comparisons: pd.DataFrame, claim: p
     parts = []
     names = {g: label_of("recovery.group", g, lang) for g in GROUPS}
     sep = "；" if lang == "zh" else "; "
-    shown = [t("recovery.text.group_rate", lang, group=names[g], rate=_pct(rates.loc[g, "repurchase_rate"]),
-               n=int(rates.loc[g, "observed"])) for g in GROUPS if g in rates.index]
+    shown = [
+        t(
+            "recovery.text.group_rate",
+            lang,
+            group=names[g],
+            rate=_pct(rates.loc[g, "repurchase_rate"]),
+            n=int(rates.loc[g, "observed"]),
+        )
+        for g in GROUPS
+        if g in rates.index
+    ]
     parts.append(t("recovery.text.rates", lang, days=window_days, rates=sep.join(shown)))
     if len(claim):
         row = claim.iloc[0]
         key = {"below": "claim_below", "consistent": "claim_consistent"}.get(str(row["verdict"]), "claim_no_data")
-        parts.append(t(f"recovery.text.{key}", lang, rate=_pct(row["rate"]), low=_pct(row["low"]), high=_pct(row["high"]),
-                       claim=_pct(row["claim"]), n=int(row["n"])))
+        parts.append(
+            t(
+                f"recovery.text.{key}",
+                lang,
+                rate=_pct(row["rate"]),
+                low=_pct(row["low"]),
+                high=_pct(row["high"]),
+                claim=_pct(row["claim"]),
+                n=int(row["n"]),
+            )
+        )
     sig = comparisons[comparisons["significant"] & comparisons["difference"].lt(0)]
     if len(sig):
         worst = sig.sort_values("difference").iloc[0]
-        parts.append(t("recovery.text.gap", lang, group=names[str(worst["group"])], diff=f"{-worst['difference']:.0f}",
-                       p=f"{worst['p_value']:.3f}"))
+        parts.append(
+            t(
+                "recovery.text.gap",
+                lang,
+                group=names[str(worst["group"])],
+                diff=f"{-worst['difference']:.0f}",
+                p=f"{worst['p_value']:.3f}",
+            )
+        )
     elif len(comparisons):
         parts.append(t("recovery.text.no_gap", lang))
     small = summary["small_sample"].any()

@@ -25,17 +25,38 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.loyalty.clv import BgNbd, GammaGamma, fit_bgnbd, fit_gamma_gamma, margin_multiple_clv, model_clv, frequency_recency_summary
-from kit.core.periods import previous_period
 from kit.core.errors import DataError, ParameterError
 from kit.core.i18n import label_of, t
+from kit.core.periods import previous_period
+from kit.loyalty.clv import (
+    BgNbd,
+    GammaGamma,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    frequency_recency_summary,
+    margin_multiple_clv,
+    model_clv,
+)
 from kit.loyalty.servqual import ServqualResult
 from kit.loyalty.survey import MIN_N, ces_table, compare, compare_to_rest, csat_table, nps_table
 
 __all__ = [
-    "PLAYBOOK", "describe_clv", "describe_loyalty", "describe_scores", "describe_servqual",
-    "drivers_or_none", "labelled", "largest_gap", "model_clv_for_store", "model_parameters", "monthly_nps",
-    "period_retention", "playbook_link", "score_changes", "score_summary", "simple_clv",
+    "PLAYBOOK",
+    "describe_clv",
+    "describe_loyalty",
+    "describe_scores",
+    "describe_servqual",
+    "drivers_or_none",
+    "labelled",
+    "largest_gap",
+    "model_clv_for_store",
+    "model_parameters",
+    "monthly_nps",
+    "period_retention",
+    "playbook_link",
+    "score_changes",
+    "score_summary",
+    "simple_clv",
 ]
 
 PLAYBOOK = "../playbook/04_satisfaction_loyalty.{lang}.md"
@@ -61,7 +82,9 @@ def _between(frame: pd.DataFrame, col: str, start: Any, end: Any) -> pd.DataFram
 # --------------------------------------------------------------------------------------------
 # survey scores
 # --------------------------------------------------------------------------------------------
-def score_summary(surveys: pd.DataFrame, conf: float = 0.95, min_n: int = MIN_N, ces_scale: str = "ces2") -> pd.DataFrame:
+def score_summary(
+    surveys: pd.DataFrame, conf: float = 0.95, min_n: int = MIN_N, ces_scale: str = "ces2"
+) -> pd.DataFrame:
     """NPS, CSAT and CES of one sample in one table: value, interval, n, small-sample flag.
 
     Returns
@@ -75,18 +98,50 @@ def score_summary(surveys: pd.DataFrame, conf: float = 0.95, min_n: int = MIN_N,
     csat = csat_table(surveys, conf=conf, min_n=min_n).iloc[0]
     ces = ces_table(surveys, scale=ces_scale, conf=conf, min_n=min_n).iloc[0]
     rows = [
-        ("nps", nps["n"], nps["nps"], nps["ci_low"], nps["ci_high"], nps["se"],
-         f"{nps['pct_promoters']:.0f}% − {nps['pct_detractors']:.0f}%" if nps["n"] else "—", nps["small_sample"]),
-        ("csat", csat["n"], csat["csat"], csat["ci_low"], csat["ci_high"], np.nan,
-         f"{csat['mean']:.2f} / 5" if csat["n"] else "—", csat["small_sample"]),
-        ("ces", ces["n"], ces["ces"], ces["ci_low"], ces["ci_high"], ces["se"],
-         f"{ces['easy_share']:.0f}%" if ces["n"] else "—", ces["small_sample"]),
+        (
+            "nps",
+            nps["n"],
+            nps["nps"],
+            nps["ci_low"],
+            nps["ci_high"],
+            nps["se"],
+            f"{nps['pct_promoters']:.0f}% − {nps['pct_detractors']:.0f}%" if nps["n"] else "—",
+            nps["small_sample"],
+        ),
+        (
+            "csat",
+            csat["n"],
+            csat["csat"],
+            csat["ci_low"],
+            csat["ci_high"],
+            np.nan,
+            f"{csat['mean']:.2f} / 5" if csat["n"] else "—",
+            csat["small_sample"],
+        ),
+        (
+            "ces",
+            ces["n"],
+            ces["ces"],
+            ces["ci_low"],
+            ces["ci_high"],
+            ces["se"],
+            f"{ces['easy_share']:.0f}%" if ces["n"] else "—",
+            ces["small_sample"],
+        ),
     ]
     return pd.DataFrame(rows, columns=["metric", "n", "value", "ci_low", "ci_high", "se", "detail", "small_sample"])
 
 
-def score_changes(chain_surveys: pd.DataFrame, store_id: str, start: Any, end: Any, conf: float = 0.95,
-                  min_n: int = MIN_N, store_col: str = "store_id", date_col: str = "date") -> pd.DataFrame:
+def score_changes(
+    chain_surveys: pd.DataFrame,
+    store_id: str,
+    start: Any,
+    end: Any,
+    conf: float = 0.95,
+    min_n: int = MIN_N,
+    store_col: str = "store_id",
+    date_col: str = "date",
+) -> pd.DataFrame:
     """Each metric of the store against its previous period and against the rest of the chain.
 
     The previous period has the same length and ends the day before ``start``.  When the store
@@ -104,7 +159,11 @@ def score_changes(chain_surveys: pd.DataFrame, store_id: str, start: Any, end: A
     store_now = now[now[store_col] == store_id]
     p_start, p_end = previous_period(start, end)
     store_before = _between(chain_surveys[chain_surveys[store_col] == store_id], date_col, p_start, p_end)
-    against, cur_text, base_text = "previous", f"{pd.Timestamp(start).date()}..{pd.Timestamp(end).date()}", f"{p_start}..{p_end}"
+    against, cur_text, base_text = (
+        "previous",
+        f"{pd.Timestamp(start).date()}..{pd.Timestamp(end).date()}",
+        f"{p_start}..{p_end}",
+    )
     if store_before.empty:
         e = pd.Timestamp(end).normalize()
         q_start = (e + pd.Timedelta(days=1) - pd.DateOffset(months=3)).normalize()
@@ -120,15 +179,25 @@ def score_changes(chain_surveys: pd.DataFrame, store_id: str, start: Any, end: A
         prev = compare(store_now, store_before, metric=metric, conf=conf, min_n=min_n)
         rest = compare_to_rest(now, metric=metric, unit_col=store_col, conf=conf, min_n=min_n)
         rest = rest[rest[store_col] == store_id].drop(columns=store_col)
-        parts += [prev.assign(against=against, current=cur_text, baseline=base_text),
-                  rest.assign(against="rest", current=store_id, baseline="chain")]
+        parts += [
+            prev.assign(against=against, current=cur_text, baseline=base_text),
+            rest.assign(against="rest", current=store_id, baseline="chain"),
+        ]
     out = pd.concat(parts, ignore_index=True)
     lead = ["against", "current", "baseline"]
     return out[lead + [c for c in out.columns if c not in lead]]
 
 
-def monthly_nps(chain_surveys: pd.DataFrame, store_id: str, start: Any, end: Any, conf: float = 0.95,
-                min_n: int = MIN_N, store_col: str = "store_id", date_col: str = "date") -> pd.DataFrame:
+def monthly_nps(
+    chain_surveys: pd.DataFrame,
+    store_id: str,
+    start: Any,
+    end: Any,
+    conf: float = 0.95,
+    min_n: int = MIN_N,
+    store_col: str = "store_id",
+    date_col: str = "date",
+) -> pd.DataFrame:
     """NPS per month for the store and for the whole chain (``unit`` = ``store`` or ``chain``)."""
     now = _between(chain_surveys, date_col, start, end)
     now = now.assign(month=pd.to_datetime(now[date_col]).dt.strftime("%Y-%m"))
@@ -150,11 +219,22 @@ def describe_scores(summary: pd.DataFrame, changes: pd.DataFrame, lang: str) -> 
     for metric in ("nps", "csat", "ces"):
         r = rows.loc[metric]
         if not r["n"]:
-            lines.append(t("loyalty_report.text.no_answers", lang, metric=label_of("loyalty_report.metric", metric, lang)))
+            lines.append(
+                t("loyalty_report.text.no_answers", lang, metric=label_of("loyalty_report.metric", metric, lang))
+            )
             continue
         key = "loyalty_report.text.score_small" if r["small_sample"] else "loyalty_report.text.score"
-        lines.append(t(key, lang, metric=label_of("loyalty_report.metric", metric, lang), value=_fmt_metric(metric, r["value"]),
-                       low=_fmt_metric(metric, r["ci_low"]), high=_fmt_metric(metric, r["ci_high"]), n=int(r["n"])))
+        lines.append(
+            t(
+                key,
+                lang,
+                metric=label_of("loyalty_report.metric", metric, lang),
+                value=_fmt_metric(metric, r["value"]),
+                low=_fmt_metric(metric, r["ci_low"]),
+                high=_fmt_metric(metric, r["ci_high"]),
+                n=int(r["n"]),
+            )
+        )
     for _, c in changes.iterrows():
         name = label_of("loyalty_report.metric", c["metric"], lang)
         against = label_of("loyalty_report.against", c["against"], lang)
@@ -163,8 +243,16 @@ def describe_scores(summary: pd.DataFrame, changes: pd.DataFrame, lang: str) -> 
         if c["significant"] and not c["small_sample"]:
             key = "loyalty_report.text.change_up" if c["difference"] > 0 else "loyalty_report.text.change_down"
             diff = abs(c["difference"])
-            lines.append(t(key, lang, metric=name, against=against, diff=f"{diff:.1f}" if c["metric"] != "ces" else f"{diff:.2f}",
-                           p=f"{c['p_value']:.3f}"))
+            lines.append(
+                t(
+                    key,
+                    lang,
+                    metric=name,
+                    against=against,
+                    diff=f"{diff:.1f}" if c["metric"] != "ces" else f"{diff:.2f}",
+                    p=f"{c['p_value']:.3f}",
+                )
+            )
     sig = changes["significant"] & ~changes["small_sample"]
     if not sig.any():
         lines.append(t("loyalty_report.text.no_change", lang))
@@ -190,14 +278,25 @@ def describe_servqual(result: ServqualResult, lang: str) -> str:
         return t("loyalty_report.text.no_servqual", lang)
     scores = result.scores.iloc[0]
     name = label_of("servqual.dimension", top["dimension"], lang)
-    text = t("loyalty_report.text.servqual", lang, dimension=name, gap=f"{top['gap']:+.2f}".replace("-", "−"),
-             e=f"{top['expectation']:.2f}", p=f"{top['perception']:.2f}",
-             unweighted=f"{scores['unweighted']:+.2f}".replace("-", "−"),
-             weighted="—" if pd.isna(scores["weighted"]) else f"{scores['weighted']:+.2f}".replace("-", "−"),
-             n=int(scores["n"]))
+    text = t(
+        "loyalty_report.text.servqual",
+        lang,
+        dimension=name,
+        gap=f"{top['gap']:+.2f}".replace("-", "−"),
+        e=f"{top['expectation']:.2f}",
+        p=f"{top['perception']:.2f}",
+        unweighted=f"{scores['unweighted']:+.2f}".replace("-", "−"),
+        weighted="—" if pd.isna(scores["weighted"]) else f"{scores['weighted']:+.2f}".replace("-", "−"),
+        n=int(scores["n"]),
+    )
     if scores["small_sample"]:
         text += " " + t("loyalty_report.text.servqual_small", lang, n=int(scores["n"]))
-    text += " " + t("loyalty_report.text.remedy", lang, dimension=name) + " " + playbook_link(f"remedy-{top['dimension']}", lang)
+    text += (
+        " "
+        + t("loyalty_report.text.remedy", lang, dimension=name)
+        + " "
+        + playbook_link(f"remedy-{top['dimension']}", lang)
+    )
     return text
 
 
@@ -215,8 +314,14 @@ def _resolve_freq(start: Any, end: Any, freq: str) -> str:
     return "Q" if len(full_q) >= 2 else "M"
 
 
-def period_retention(transactions: pd.DataFrame, start: Any, end: Any, freq: str = "auto",
-                     customer_col: str = "customer_id", date_col: str = "date") -> pd.DataFrame:
+def period_retention(
+    transactions: pd.DataFrame,
+    start: Any,
+    end: Any,
+    freq: str = "auto",
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+) -> pd.DataFrame:
     """Period-to-period retention: of the customers buying in a period, the share buying in the next.
 
     Only periods fully inside [start, end] are used.  ``freq`` is ``"Q"``, ``"M"`` or ``"auto"``
@@ -244,8 +349,14 @@ def period_retention(transactions: pd.DataFrame, start: Any, end: Any, freq: str
     frame = pd.DataFrame({"c": transactions[customer_col].to_numpy(), "p": when.dt.to_period(freq).to_numpy()})
     frame = frame[frame["p"].isin(full)].drop_duplicates()
     if len(full) < 2 or frame.empty:
-        return pd.DataFrame({"period": pd.Series([], dtype=str), "customers": pd.Series([], dtype="int64"),
-                             "retained": pd.Series([], dtype="int64"), "retention": pd.Series([], dtype="float64")})
+        return pd.DataFrame(
+            {
+                "period": pd.Series([], dtype=str),
+                "customers": pd.Series([], dtype="int64"),
+                "retained": pd.Series([], dtype="int64"),
+                "retention": pd.Series([], dtype="float64"),
+            }
+        )
     nxt = frame.assign(p=frame["p"] - 1, next_=True)  # a purchase in p+1, aligned to p
     both = frame.merge(nxt, on=["c", "p"], how="left")
     both["next_"] = both["next_"].fillna(False).astype(bool)
@@ -256,9 +367,17 @@ def period_retention(transactions: pd.DataFrame, start: Any, end: Any, freq: str
     return out[["period", "customers", "retained", "retention"]].reset_index(drop=True)
 
 
-def simple_clv(transactions: pd.DataFrame, start: Any, end: Any, margin: float = 0.3, annual_discount: float = 0.10,
-               freq: str = "auto", customer_col: str = "customer_id", date_col: str = "date",
-               amount_col: str = "amount") -> pd.DataFrame:
+def simple_clv(
+    transactions: pd.DataFrame,
+    start: Any,
+    end: Any,
+    margin: float = 0.3,
+    annual_discount: float = 0.10,
+    freq: str = "auto",
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+) -> pd.DataFrame:
     """The margin-multiple CLV (Gupta & Lehmann 2003) of the customers of ``transactions``.
 
     Returns
@@ -272,8 +391,13 @@ def simple_clv(transactions: pd.DataFrame, start: Any, end: Any, margin: float =
     ret = period_retention(transactions, start, end, use, customer_col, date_col)
     per_year = 4 if use == "Q" else 12
     when = pd.to_datetime(transactions[date_col])
-    frame = pd.DataFrame({"c": transactions[customer_col].to_numpy(), "p": when.dt.to_period(use).to_numpy(),
-                          "a": pd.to_numeric(transactions[amount_col], errors="coerce").to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "c": transactions[customer_col].to_numpy(),
+            "p": when.dt.to_period(use).to_numpy(),
+            "a": pd.to_numeric(transactions[amount_col], errors="coerce").to_numpy(),
+        }
+    )
     s, e = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
     full = [p for p in pd.period_range(s, e, freq=use) if p.start_time >= s and p.end_time.normalize() <= e]
     frame = frame[frame["p"].isin(full)]
@@ -287,14 +411,34 @@ def simple_clv(transactions: pd.DataFrame, start: Any, end: Any, margin: float =
         multiple = r_used / (1 + i - r_used)
     else:
         clv = multiple = float("nan")
-    return pd.DataFrame([{"freq": use, "periods": len(ret), "spend_per_period": spend, "margin": margin,
-                          "margin_per_period": m, "period_retention": r, "discount_per_period": i, "multiple": multiple, "clv": clv}])
+    return pd.DataFrame(
+        [
+            {
+                "freq": use,
+                "periods": len(ret),
+                "spend_per_period": spend,
+                "margin": margin,
+                "margin_per_period": m,
+                "period_retention": r,
+                "discount_per_period": i,
+                "multiple": multiple,
+                "clv": clv,
+            }
+        ]
+    )
 
 
-def model_clv_for_store(chain_transactions: pd.DataFrame, store_customers: Any, observation_end: Any,
-                        margin: float = 0.3, horizon_weeks: float = 52, annual_discount: float = 0.10,
-                        customer_col: str = "customer_id", date_col: str = "date",
-                        amount_col: str = "amount") -> tuple[BgNbd, GammaGamma, pd.DataFrame]:
+def model_clv_for_store(
+    chain_transactions: pd.DataFrame,
+    store_customers: Any,
+    observation_end: Any,
+    margin: float = 0.3,
+    horizon_weeks: float = 52,
+    annual_discount: float = 0.10,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+) -> tuple[BgNbd, GammaGamma, pd.DataFrame]:
     """Fit BG/NBD and Gamma-Gamma on the whole chain, then predict for the store's customers.
 
     The models are fitted on every customer of the chain up to ``observation_end`` (weeks as the
@@ -310,8 +454,14 @@ def model_clv_for_store(chain_transactions: pd.DataFrame, store_customers: Any, 
         ``expected_purchases``, ``expected_spend`` and ``clv``.
     """
     tx = chain_transactions[pd.to_datetime(chain_transactions[date_col]) <= pd.Timestamp(observation_end)]
-    summary = frequency_recency_summary(tx, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
-                          observation_end=observation_end, time_unit="W")
+    summary = frequency_recency_summary(
+        tx,
+        customer_col=customer_col,
+        date_col=date_col,
+        amount_col=amount_col,
+        observation_end=observation_end,
+        time_unit="W",
+    )
     purchases = fit_bgnbd(summary)
     spend = fit_gamma_gamma(summary)
     mine = summary[summary[customer_col].isin(set(pd.Series(store_customers).astype(str)))].reset_index(drop=True)
@@ -319,33 +469,61 @@ def model_clv_for_store(chain_transactions: pd.DataFrame, store_customers: Any, 
         raise DataError.from_key("loyalty_report.error.no_customers")
     periods = max(int(round(horizon_weeks / 13)), 1)
     quarter_rate = (1 + annual_discount) ** (1 / 4) - 1
-    out = model_clv(mine, purchases, spend, horizon=horizon_weeks, margin=margin, discount_rate=quarter_rate, periods=periods)
+    out = model_clv(
+        mine, purchases, spend, horizon=horizon_weeks, margin=margin, discount_rate=quarter_rate, periods=periods
+    )
     return purchases, spend, out
 
 
-def describe_loyalty(repeat: pd.Series, churn: pd.Series, chain_repeat: pd.Series, chain_churn: pd.Series,
-                     inactive_days: int, lang: str) -> str:
+def describe_loyalty(
+    repeat: pd.Series, churn: pd.Series, chain_repeat: pd.Series, chain_churn: pd.Series, inactive_days: int, lang: str
+) -> str:
     """Repeat-purchase and churn rates of the store next to the chain's."""
-    return t("loyalty_report.text.loyalty", lang, repeat=f"{repeat['repeat_rate']:.0f}%", customers=int(repeat["customers"]),
-             chain_repeat=f"{chain_repeat['repeat_rate']:.0f}%", churn=f"{churn['churn_rate']:.0f}%",
-             chain_churn=f"{chain_churn['churn_rate']:.0f}%", days=inactive_days) + " " + playbook_link("loyalty-conversation", lang)
+    return (
+        t(
+            "loyalty_report.text.loyalty",
+            lang,
+            repeat=f"{repeat['repeat_rate']:.0f}%",
+            customers=int(repeat["customers"]),
+            chain_repeat=f"{chain_repeat['repeat_rate']:.0f}%",
+            churn=f"{churn['churn_rate']:.0f}%",
+            chain_churn=f"{chain_churn['churn_rate']:.0f}%",
+            days=inactive_days,
+        )
+        + " "
+        + playbook_link("loyalty-conversation", lang)
+    )
 
 
 def describe_clv(simple: pd.Series, predicted: pd.DataFrame, horizon_weeks: float, lang: str) -> str:
     """The two CLV figures side by side, with what each assumes."""
     unit = label_of("loyalty_report.period", simple["freq"], lang)
-    return t("loyalty_report.text.clv", lang, clv=f"{simple['clv']:,.0f}", margin=f"{simple['margin']:.0%}",
-             spend=f"{simple['spend_per_period']:,.0f}", unit=unit, r=f"{simple['period_retention']:.0%}",
-             multiple=f"{simple['multiple']:.2f}", model=f"{predicted['clv'].mean():,.0f}",
-             weeks=f"{horizon_weeks:.0f}", alive=f"{predicted['p_alive'].mean():.0%}",
-             n=len(predicted)) + " " + playbook_link("clv", lang)
+    return (
+        t(
+            "loyalty_report.text.clv",
+            lang,
+            clv=f"{simple['clv']:,.0f}",
+            margin=f"{simple['margin']:.0%}",
+            spend=f"{simple['spend_per_period']:,.0f}",
+            unit=unit,
+            r=f"{simple['period_retention']:.0%}",
+            multiple=f"{simple['multiple']:.2f}",
+            model=f"{predicted['clv'].mean():,.0f}",
+            weeks=f"{horizon_weeks:.0f}",
+            alive=f"{predicted['p_alive'].mean():.0%}",
+            n=len(predicted),
+        )
+        + " "
+        + playbook_link("clv", lang)
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # notebook helpers
 # --------------------------------------------------------------------------------------------
-def labelled(frame: pd.DataFrame, lang: str, group: str, *, percent: Any = (), decimals: Any = None,
-             codes: Any = None) -> pd.DataFrame:
+def labelled(
+    frame: pd.DataFrame, lang: str, group: str, *, percent: Any = (), decimals: Any = None, codes: Any = None
+) -> pd.DataFrame:
     """A display copy of ``frame`` with headers from the label group ``group`` (e.g. ``"recovery.column"``).
 
     Formatting as :func:`kit.notebook.table` (``percent``, ``decimals``, ``codes``); headers
@@ -358,8 +536,8 @@ def labelled(frame: pd.DataFrame, lang: str, group: str, *, percent: Any = (), d
     >>> labelled(pd.DataFrame({"n": [3], "small_sample": [True]}), "en", "loyalty_report.column").columns.tolist()
     ['responses', 'small sample']
     """
-    from kit.core.i18n import labels
     from kit.core.display import format_values
+    from kit.core.i18n import labels
 
     out = frame.copy()
     for col in out.columns:
@@ -391,7 +569,9 @@ def drivers_or_none(frame: pd.DataFrame, target: str = "nps", **options: Any) ->
     """
     from kit.loyalty.drivers import key_drivers
 
-    predictors = [c for c in frame.columns if c != target and frame[c].notna().any() and frame[c].nunique(dropna=True) > 1]
+    predictors = [
+        c for c in frame.columns if c != target and frame[c].notna().any() and frame[c].nunique(dropna=True) > 1
+    ]
     if not predictors:
         return None
     try:

@@ -39,16 +39,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.core.frames import parse_dates, as_timestamp
 from kit.core.errors import ParameterError, Text
-from kit.core.frames import by_list, safe_div, require_column
+from kit.core.frames import as_timestamp, by_list, parse_dates, require_column, safe_div
 
 __all__ = ["churn_rate", "churn_status", "cohort_matrix", "cohort_retention", "repeat_purchase_rate"]
 
 
 def _bad_param(name: str, value: Any, rule: str) -> ParameterError:
-    return ParameterError.from_key("loyalty.error.bad_parameter", column=name, name=name, value=repr(value),
-                                   rule=Text(f"loyalty.rule.{rule}"))
+    return ParameterError.from_key(
+        "loyalty.error.bad_parameter", column=name, name=name, value=repr(value), rule=Text(f"loyalty.rule.{rule}")
+    )
 
 
 def _prepare(
@@ -123,7 +123,9 @@ def cohort_retention(
     >>> cohort_retention(tx)["retention"].tolist()
     [100.0, 0.0, 50.0]
     """
-    if max_months is not None and (isinstance(max_months, bool) or not isinstance(max_months, (int, np.integer)) or max_months < 0):
+    if max_months is not None and (
+        isinstance(max_months, bool) or not isinstance(max_months, (int, np.integer)) or max_months < 0
+    ):
         raise _bad_param("max_months", max_months, "months")
     keys, frame = _prepare(transactions, customer_col, date_col, by)
     end = _end(period_end, frame["_day"])
@@ -133,7 +135,12 @@ def cohort_retention(
     frame["_cohort"] = frame.groupby(ids, sort=False, observed=True, dropna=False)["_month"].transform("min")
     frame["_k"] = frame["_month"] - frame["_cohort"]
     buyers = frame[ids + ["_cohort", "_k"]].drop_duplicates()
-    active = buyers.groupby(keys + ["_cohort", "_k"], sort=True, observed=True, dropna=False).size().rename("active").reset_index()
+    active = (
+        buyers.groupby(keys + ["_cohort", "_k"], sort=True, observed=True, dropna=False)
+        .size()
+        .rename("active")
+        .reset_index()
+    )
     sizes = active[active["_k"] == 0].rename(columns={"active": "cohort_size"}).drop(columns="_k")
     last = int(_month_index(pd.Series([end]))[0]) if pd.notna(end) else 0
     span = last - sizes["_cohort"].to_numpy(dtype="int64") + 1
@@ -217,7 +224,9 @@ def repeat_purchase_rate(
     per_customer["_repeat"] = (per_customer["_n"] >= 2).astype("int64")
     per_customer["_one"] = 1
     if keys:
-        out = per_customer.groupby(keys, sort=True, observed=True, dropna=False)[["_one", "_repeat"]].sum().reset_index()
+        out = (
+            per_customer.groupby(keys, sort=True, observed=True, dropna=False)[["_one", "_repeat"]].sum().reset_index()
+        )
     else:
         out = pd.DataFrame({"_one": [int(per_customer["_one"].sum())], "_repeat": [int(per_customer["_repeat"].sum())]})
     out = out.rename(columns={"_one": "customers", "_repeat": "repeat_customers"})
@@ -268,7 +277,9 @@ def churn_status(
     frame = frame[frame["_day"] <= end] if pd.notna(end) else frame.iloc[:0]
     ids = keys + [customer_col]
     out = frame.groupby(ids, sort=True, observed=True, dropna=False)["_day"].max().rename("last_purchase").reset_index()
-    out["days_since"] = (end - out["last_purchase"]).dt.days.to_numpy(dtype="int64") if len(out) else np.array([], dtype="int64")
+    out["days_since"] = (
+        (end - out["last_purchase"]).dt.days.to_numpy(dtype="int64") if len(out) else np.array([], dtype="int64")
+    )
     out["churned"] = out["days_since"] > inactive_days
     return out
 

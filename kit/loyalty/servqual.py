@@ -42,12 +42,19 @@ import numpy as np
 import pandas as pd
 
 from kit.core.errors import DataError, ParameterError
+from kit.core.frames import by_list, examples, group_sums, require_column, safe_div
 from kit.loyalty.survey import MIN_N, answer_scores
-from kit.core.frames import by_list, safe_div, examples, group_sums, require_column
 
 __all__ = [
-    "DIMENSIONS", "DIMENSION_ITEMS", "IMPORTANCE_TOLERANCE", "ITEM_DIMENSION", "N_ITEMS", "ServqualResult",
-    "WEIGHTINGS", "respondent_gaps", "servqual_gaps",
+    "DIMENSIONS",
+    "DIMENSION_ITEMS",
+    "IMPORTANCE_TOLERANCE",
+    "ITEM_DIMENSION",
+    "N_ITEMS",
+    "ServqualResult",
+    "WEIGHTINGS",
+    "respondent_gaps",
+    "servqual_gaps",
 ]
 
 DIMENSIONS = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
@@ -105,7 +112,9 @@ def _importance_matrix(surveys: pd.DataFrame, prefix: str) -> np.ndarray:
     bad = answered & (np.abs(filled.sum(axis=1) - 100) > IMPORTANCE_TOLERANCE)
     if bad.any():
         sums = pd.Series(filled.sum(axis=1), index=surveys.index)
-        raise DataError.from_key("servqual.error.importance_sum", column=cols[0], count=int(bad.sum()), examples=examples(sums, bad))
+        raise DataError.from_key(
+            "servqual.error.importance_sum", column=cols[0], count=int(bad.sum()), examples=examples(sums, bad)
+        )
     return np.where(answered[:, None], filled, np.nan)
 
 
@@ -223,9 +232,16 @@ def servqual_gaps(
     1  reliability -2.0
     """
     if weighting not in WEIGHTINGS:
-        raise ParameterError.from_key("servqual.error.bad_weighting", hint="servqual.hint.bad_parameter", column="weighting", value=repr(weighting))
+        raise ParameterError.from_key(
+            "servqual.error.bad_weighting",
+            hint="servqual.hint.bad_parameter",
+            column="weighting",
+            value=repr(weighting),
+        )
     if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
-        raise ParameterError.from_key("servqual.error.bad_min_n", hint="servqual.hint.bad_parameter", column="min_n", value=repr(min_n))
+        raise ParameterError.from_key(
+            "servqual.error.bad_min_n", hint="servqual.hint.bad_parameter", column="min_n", value=repr(min_n)
+        )
     keys = by_list(surveys, by, "servqual")
     e = _item_matrix(surveys, expectation_prefix)
     p = _item_matrix(surveys, perception_prefix)

@@ -66,8 +66,20 @@ from kit.core.errors import DataError, ParameterError
 from kit.core.frames import by_list, examples, group_sums, require_column, safe_div, z_value
 
 __all__ = [
-    "CES_COLUMNS", "CES_SCALES", "COMPARE_COLUMNS", "CSAT_COLUMNS", "METRICS", "MIN_N", "NPS_COLUMNS",
-    "NPS_PSEUDO", "answer_scores", "ces_table", "compare", "compare_to_rest", "csat_table", "nps_table",
+    "CES_COLUMNS",
+    "CES_SCALES",
+    "COMPARE_COLUMNS",
+    "CSAT_COLUMNS",
+    "METRICS",
+    "MIN_N",
+    "NPS_COLUMNS",
+    "NPS_PSEUDO",
+    "answer_scores",
+    "ces_table",
+    "compare",
+    "compare_to_rest",
+    "csat_table",
+    "nps_table",
 ]
 
 #: Default small-sample threshold (see the module docstring).
@@ -79,14 +91,34 @@ CES_SCALES = {"ces1": (1, 5, (1, 2)), "ces2": (1, 7, (5, 6, 7))}
 METRICS = ("nps", "csat", "ces")
 
 NPS_COLUMNS = [
-    "n", "promoters", "passives", "detractors", "pct_promoters", "pct_passives", "pct_detractors",
-    "nps", "se", "ci_low", "ci_high", "small_sample",
+    "n",
+    "promoters",
+    "passives",
+    "detractors",
+    "pct_promoters",
+    "pct_passives",
+    "pct_detractors",
+    "nps",
+    "se",
+    "ci_low",
+    "ci_high",
+    "small_sample",
 ]
 CSAT_COLUMNS = ["n", "satisfied", "csat", "ci_low", "ci_high", "mean", "sd", "small_sample"]
 CES_COLUMNS = ["scale", "n", "ces", "sd", "se", "ci_low", "ci_high", "easy", "easy_share", "small_sample"]
 COMPARE_COLUMNS = [
-    "metric", "n_current", "value_current", "n_baseline", "value_baseline", "difference",
-    "se_difference", "statistic", "p_value", "significant", "small_sample", "test",
+    "metric",
+    "n_current",
+    "value_current",
+    "n_baseline",
+    "value_baseline",
+    "difference",
+    "se_difference",
+    "statistic",
+    "p_value",
+    "significant",
+    "small_sample",
+    "test",
 ]
 
 
@@ -102,24 +134,36 @@ def answer_scores(frame: pd.DataFrame, col: str, low: int, high: int, module: st
         missing_raw = missing_raw | raw.astype("string").str.strip().eq("").fillna(False).to_numpy(dtype=bool)
     not_num = np.isnan(values) & ~missing_raw
     if not_num.any():
-        raise DataError.from_key(f"{module}.error.not_numeric", column=col, count=int(not_num.sum()), examples=examples(raw, not_num))
+        raise DataError.from_key(
+            f"{module}.error.not_numeric", column=col, count=int(not_num.sum()), examples=examples(raw, not_num)
+        )
     with np.errstate(invalid="ignore"):
         off = ~np.isnan(values) & ((values < low) | (values > high) | (values != np.round(values)))
     if off.any():
-        raise DataError.from_key(f"{module}.error.out_of_scale", column=col, count=int(off.sum()), low=low, high=high, examples=examples(raw, off)
+        raise DataError.from_key(
+            f"{module}.error.out_of_scale",
+            column=col,
+            count=int(off.sum()),
+            low=low,
+            high=high,
+            examples=examples(raw, off),
         )
     return values
 
 
 def _check_conf(conf: float) -> float:
     if not isinstance(conf, (int, float)) or isinstance(conf, bool) or not 0 < conf < 1:
-        raise ParameterError.from_key("survey.error.bad_conf", hint="survey.hint.bad_parameter", column="conf", value=repr(conf))
+        raise ParameterError.from_key(
+            "survey.error.bad_conf", hint="survey.hint.bad_parameter", column="conf", value=repr(conf)
+        )
     return float(conf)
 
 
 def _check_min_n(min_n: int) -> int:
     if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
-        raise ParameterError.from_key("survey.error.bad_min_n", hint="survey.hint.bad_parameter", column="min_n", value=repr(min_n))
+        raise ParameterError.from_key(
+            "survey.error.bad_min_n", hint="survey.hint.bad_parameter", column="min_n", value=repr(min_n)
+        )
     return int(min_n)
 
 
@@ -209,7 +253,9 @@ def _csat_from_counts(counts: pd.DataFrame, conf: float, min_n: int) -> pd.DataF
 
 def _check_scale(scale: str) -> tuple[int, int, tuple[int, ...]]:
     if scale not in CES_SCALES:
-        raise ParameterError.from_key("survey.error.bad_ces_scale", hint="survey.hint.bad_parameter", column="scale", scale=repr(scale))
+        raise ParameterError.from_key(
+            "survey.error.bad_ces_scale", hint="survey.hint.bad_parameter", column="scale", scale=repr(scale)
+        )
     return CES_SCALES[scale]
 
 
@@ -220,7 +266,9 @@ def _ces_counts(frame: pd.DataFrame, score_col: str, by: list[str], scale: str, 
         declared = frame[scale_col].dropna().astype(str).unique()
         others = sorted(set(declared) - {scale})
         if others:
-            raise DataError.from_key("survey.error.mixed_ces_scale", column=scale_col, scale=scale, others=", ".join(others))
+            raise DataError.from_key(
+                "survey.error.mixed_ces_scale", column=scale_col, scale=scale, others=", ".join(others)
+            )
     s = answer_scores(frame, score_col, low, high)
     valid = ~np.isnan(s)
     x = np.where(valid, s, 0.0)
@@ -399,7 +447,9 @@ def ces_table(
 # --------------------------------------------------------------------------------------------
 # comparisons
 # --------------------------------------------------------------------------------------------
-def _counts(metric: str, frame: pd.DataFrame, score_col: str | None, by: list[str], scale: str, scale_col: str | None) -> pd.DataFrame:
+def _counts(
+    metric: str, frame: pd.DataFrame, score_col: str | None, by: list[str], scale: str, scale_col: str | None
+) -> pd.DataFrame:
     col = score_col or metric
     if metric == "nps":
         return _nps_counts(frame, col, by)
@@ -410,7 +460,9 @@ def _counts(metric: str, frame: pd.DataFrame, score_col: str | None, by: list[st
 
 def _check_metric(metric: str) -> str:
     if metric not in METRICS:
-        raise ParameterError.from_key("survey.error.bad_metric", hint="survey.hint.bad_parameter", column="metric", value=repr(metric))
+        raise ParameterError.from_key(
+            "survey.error.bad_metric", hint="survey.hint.bad_parameter", column="metric", value=repr(metric)
+        )
     return metric
 
 

@@ -52,15 +52,35 @@ def run_job(job: Job, *, timeout: float | None = None, retries: int = 1) -> JobR
 
 
 def _reused(job: Job, entry: dict[str, Any]) -> JobResult:
-    return JobResult(store_id=job.store_id, notebook=job.notebook.stem, status="ok", duration_s=entry.get("duration_s", 0.0),
-                     output=entry.get("output"), html=entry.get("html"), attempts=0, scope=job.scope,
-                     fingerprint=job.fingerprint, reused=True)
+    return JobResult(
+        store_id=job.store_id,
+        notebook=job.notebook.stem,
+        status="ok",
+        duration_s=entry.get("duration_s", 0.0),
+        output=entry.get("output"),
+        html=entry.get("html"),
+        attempts=0,
+        scope=job.scope,
+        fingerprint=job.fingerprint,
+        reused=True,
+    )
 
 
-def run_batch(jobs: list[Job], *, workers: int | None = None, progress: bool = True, lang: str = "zh",
-              timeout: float | None = None, retries: int = 1, resume: bool = False, executor: str = "local",
-              scheduler: Any = None, fresh: bool = False, cache: bool = True,
-              finish: Finish | None = None) -> list[JobResult]:
+def run_batch(
+    jobs: list[Job],
+    *,
+    workers: int | None = None,
+    progress: bool = True,
+    lang: str = "zh",
+    timeout: float | None = None,
+    retries: int = 1,
+    resume: bool = False,
+    executor: str = "local",
+    scheduler: Any = None,
+    fresh: bool = False,
+    cache: bool = True,
+    finish: Finish | None = None,
+) -> list[JobResult]:
     """Run ``jobs``; write ``manifest.json`` and ``index.html`` in their common ``out_dir``.
 
     Parameters
@@ -103,22 +123,42 @@ def run_batch(jobs: list[Job], *, workers: int | None = None, progress: bool = T
             results[i] = _reused(job, entry)
     todo = [i for i in range(len(jobs)) if i not in results]
     workers = max(1, min(workers or os.cpu_count() or 1, max(len(todo), 1)))
-    options = ExecOptions(timeout=timeout, retries=retries, fresh=fresh, cache=cache,
-                          modules=tuple(notebook_imports({jobs[i].notebook for i in todo})))
-    info = {"kit_version": __version__, "started": started_at, "executor": executor,
-            "workers": workers if executor == "local" else None, "timeout_s": timeout, "retries": retries,
-            "resume": resume, "kernels": "fresh" if fresh else "reused"}
+    options = ExecOptions(
+        timeout=timeout,
+        retries=retries,
+        fresh=fresh,
+        cache=cache,
+        modules=tuple(notebook_imports({jobs[i].notebook for i in todo})),
+    )
+    info = {
+        "kit_version": __version__,
+        "started": started_at,
+        "executor": executor,
+        "workers": workers if executor == "local" else None,
+        "timeout_s": timeout,
+        "retries": retries,
+        "resume": resume,
+        "kernels": "fresh" if fresh else "reused",
+    }
 
     def snapshot(final: bool = False) -> None:
-        done = [results.get(i) or JobResult(j.store_id, j.notebook.stem, "pending", 0.0, scope=j.scope, fingerprint=j.fingerprint)
-                for i, j in enumerate(jobs)]
+        done = [
+            results.get(i)
+            or JobResult(j.store_id, j.notebook.stem, "pending", 0.0, scope=j.scope, fingerprint=j.fingerprint)
+            for i, j in enumerate(jobs)
+        ]
         write_manifest(done, manifest_path, **info, wall_s=round(time.perf_counter() - clock, 2), complete=final)
 
     if todo:
         stream = run_jobs([jobs[i] for i in todo], options, workers=workers, scheduler=scheduler)
         last_write = time.perf_counter()
-        with tqdm(total=len(jobs), initial=len(jobs) - len(todo), unit="nb", disable=not progress,
-                  desc=t("batch.progress", lang)) as bar:
+        with tqdm(
+            total=len(jobs),
+            initial=len(jobs) - len(todo),
+            unit="nb",
+            disable=not progress,
+            desc=t("batch.progress", lang),
+        ) as bar:
             for k, result in stream:
                 results[todo[k]] = result
                 bar.update(1)
@@ -139,9 +179,12 @@ def _finish(finish: Finish, out_dir: Path, rows: list[dict[str, Any]], lang: str
     """Call ``finish``; an exception is recorded as ``status: failed``, never raised."""
     try:
         return finish(out_dir, rows, lang=lang)
-    except Exception as exc:  # noqa: BLE001 - the manifest must survive a failing deliverable
-        return {"status": "failed", "error": f"{type(exc).__name__}: {exc}",
-                "traceback": traceback.format_exc(limit=8)[-4000:]}
+    except Exception as exc:
+        return {
+            "status": "failed",
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(limit=8)[-4000:],
+        }
 
 
 def deliverables_failed(manifest: dict[str, Any]) -> bool:
@@ -158,6 +201,14 @@ def write_manifest(results: list[JobResult], path: Path, **info: Any) -> Path:
     """
     failed = sum(r.status == "failed" for r in results)
     ok = sum(r.status == "ok" for r in results)
-    return write_json(path, {"total": len(results), "ok": ok, "failed": failed,
-                             "reused": sum(r.reused for r in results), **info,
-                             "jobs": [asdict(r) for r in results]})
+    return write_json(
+        path,
+        {
+            "total": len(results),
+            "ok": ok,
+            "failed": failed,
+            "reused": sum(r.reused for r in results),
+            **info,
+            "jobs": [asdict(r) for r in results],
+        },
+    )

@@ -32,6 +32,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,7 @@ _EXECUTORS: dict[str, Executor] = {}
 
 def register_executor(name: str, executor: Executor | None = None) -> Any:
     """Register ``executor`` under ``name`` (usable as a decorator: ``@register_executor("name")``)."""
+
     def add(func: Executor) -> Executor:
         _EXECUTORS[name] = func
         return func
@@ -63,8 +65,9 @@ def get_executor(name: str) -> Executor:
     try:
         return _EXECUTORS[name]
     except KeyError:
-        raise ParameterError.from_key("batch.error.unknown_executor", column="executor", name=repr(name),
-                                      known=", ".join(sorted(_EXECUTORS))) from None
+        raise ParameterError.from_key(
+            "batch.error.unknown_executor", column="executor", name=repr(name), known=", ".join(sorted(_EXECUTORS))
+        ) from None
 
 
 def executor_names() -> list[str]:
@@ -88,7 +91,7 @@ def executor_names() -> list[str]:
 
 
 @register_executor("local")
-def run_local(jobs: list["Job"], options: ExecOptions, *, workers: int = 1, **_: Any) -> Iterator[tuple[int, "JobResult"]]:
+def run_local(jobs: list[Job], options: ExecOptions, *, workers: int = 1, **_: Any) -> Iterator[tuple[int, JobResult]]:
     """Run ``jobs`` in a pool of ``workers`` processes; yield ``(index, result)`` as they finish.
 
     A worker process that dies (killed, out of memory) breaks the pool: the jobs it and the
@@ -118,12 +121,14 @@ def run_local(jobs: list["Job"], options: ExecOptions, *, workers: int = 1, **_:
                             pending.append(i)
                         else:
                             yield i, worker_died_result(jobs[i], exc, tries[i])
-                    except Exception as exc:  # noqa: BLE001 - e.g. a result that would not pickle
+                    except Exception as exc:
                         yield i, worker_died_result(jobs[i], exc, tries[i] + 1)
 
 
 @register_executor("dask")
-def run_dask(jobs: list["Job"], options: ExecOptions, *, scheduler: Any = None, **_: Any) -> Iterator[tuple[int, "JobResult"]]:
+def run_dask(
+    jobs: list[Job], options: ExecOptions, *, scheduler: Any = None, **_: Any
+) -> Iterator[tuple[int, JobResult]]:
     """Run ``jobs`` on a Dask distributed cluster; yield ``(index, result)`` as they finish.
 
     ``scheduler`` is the scheduler's address (``tcp://HOST:PORT``) or a ``distributed.Client``.
@@ -140,18 +145,20 @@ def run_dask(jobs: list["Job"], options: ExecOptions, *, scheduler: Any = None, 
     client = Client(scheduler, set_as_default=False) if own else scheduler
     run_id = uuid.uuid4().hex[:8]
     try:
-        futures = {client.submit(execute_job, job, options, key=f"kit-{run_id}-{i}-{job.store_id}-{job.notebook.stem}",
-                                 pure=False): i for i, job in enumerate(jobs)}
+        futures = {
+            client.submit(
+                execute_job, job, options, key=f"kit-{run_id}-{i}-{job.store_id}-{job.notebook.stem}", pure=False
+            ): i
+            for i, job in enumerate(jobs)
+        }
         for future in as_completed(futures):
             i = futures[future]
             try:
                 yield i, future.result()
-            except Exception as exc:  # noqa: BLE001 - KilledWorker and friends
+            except Exception as exc:
                 yield i, worker_died_result(jobs[i], exc, 1)
-        try:
+        with contextlib.suppress(Exception):
             client.run(shutdown_runners)
-        except Exception:  # noqa: BLE001 - workers gone already
-            pass
     finally:
         if own:
             client.close()

@@ -93,7 +93,9 @@ def _exporter(lang: str) -> Any:
     return exporter
 
 
-def export_html(notebook_path: str | Path, html_path: str | Path, *, lang: str = "zh", title: str | None = None) -> Path:
+def export_html(
+    notebook_path: str | Path, html_path: str | Path, *, lang: str = "zh", title: str | None = None
+) -> Path:
     """Write an HTML version of an executed notebook with all code hidden.
 
     The exporter is built once per language and process and reused (same page as a new one).
@@ -146,12 +148,13 @@ def _error_source(error: Mapping[str, Any] | None) -> str:
     for line in str(error["source"]).splitlines():
         if line.strip():
             line = line.strip()
-            return line if len(line) <= _SOURCE_MAX else line[:_SOURCE_MAX - 1] + "…"
+            return line if len(line) <= _SOURCE_MAX else line[: _SOURCE_MAX - 1] + "…"
     return ""
 
 
-def index_html(rows: Iterable[Mapping[str, Any]], lang: str, *, title: str,
-               deliverables: Mapping[str, Any] | None = None) -> str:
+def index_html(
+    rows: Iterable[Mapping[str, Any]], lang: str, *, title: str, deliverables: Mapping[str, Any] | None = None
+) -> str:
     """The run's ``index.html``: the workbook, then one line per report, chain overview first.
 
     Each line links the HTML report and, when one was printed, its PDF; a failed report is
@@ -198,7 +201,7 @@ def index_html(rows: Iterable[Mapping[str, Any]], lang: str, *, title: str,
             detail += f"<br><code>{esc(source)}</code>"
         lines.append(
             f'<tr class="{"ok" if ok else "failed"}"><td>{esc(store_text)}</td><td>{link}</td><td>{pdf_link}</td>'
-            f'<td>{esc(status)}</td><td>{float(row.get("duration_s") or 0):.1f}</td><td>{detail}</td></tr>'
+            f"<td>{esc(status)}</td><td>{float(row.get('duration_s') or 0):.1f}</td><td>{detail}</td></tr>"
         )
     head = [t(f"report.index.column.{c}", lang) for c in ("store", "report", "pdf", "status", "seconds", "error")]
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
@@ -206,14 +209,18 @@ def index_html(rows: Iterable[Mapping[str, Any]], lang: str, *, title: str,
     summary = t("report.index.summary", lang, total=len(rows), ok=len(rows) - failed, failed=failed)
     extras = []
     if deliverables.get("excel"):
-        extras.append(f'<li><a href="{esc(str(deliverables["excel"]))}">{esc(t("report.index.excel", lang))}</a>'
-                      f' ({esc(str(deliverables["excel"]))})</li>')
+        extras.append(
+            f'<li><a href="{esc(str(deliverables["excel"]))}">{esc(t("report.index.excel", lang))}</a>'
+            f" ({esc(str(deliverables['excel']))})</li>"
+        )
     if deliverables.get("playbook"):
-        extras.append(f'<li><a href="{esc(str(deliverables["playbook"]))}">{esc(t("report.index.playbook", lang))}</a></li>')
+        extras.append(
+            f'<li><a href="{esc(str(deliverables["playbook"]))}">{esc(t("report.index.playbook", lang))}</a></li>'
+        )
     for card in deliverables.get("cards") or []:
         extras.append(f'<li><a href="{esc(str(card))}">{esc(t("report.index.card", lang))}</a> ({esc(str(card))})</li>')
     if pdf_info.get("message"):
-        extras.append(f'<li>{esc(t("report.index.pdf", lang))}: {esc(str(pdf_info["message"]))}</li>')
+        extras.append(f"<li>{esc(t('report.index.pdf', lang))}: {esc(str(pdf_info['message']))}</li>")
     for err in deliverables.get("errors") or []:
         extras.append(f'<li class="failed">{esc(str(err.get("step", "")))}: {esc(str(err.get("message", "")))}</li>')
     extra_html = f"<ul>{''.join(extras)}</ul>" if extras else ""
@@ -235,8 +242,15 @@ tr.failed td:first-child::before {{ content: "✗ "; }}
 """
 
 
-def write_index(rows: Iterable[Mapping[str, Any]], path: str | Path, lang: str, *, title: str | None = None,
-                deliverables: Mapping[str, Any] | None = None) -> Path:
+def write_index(
+    rows: Iterable[Mapping[str, Any]],
+    path: str | Path,
+    lang: str,
+    *,
+    title: str | None = None,
+    deliverables: Mapping[str, Any] | None = None,
+) -> Path:
     """Write :func:`index_html` to ``path`` atomically (``deliverables`` as in :func:`index_html`)."""
-    return write_text(path, index_html(list(rows), lang, title=title or t("text.index_title", lang),
-                                       deliverables=deliverables))
+    return write_text(
+        path, index_html(list(rows), lang, title=title or t("text.index_title", lang), deliverables=deliverables)
+    )

@@ -20,12 +20,17 @@ from typing import TYPE_CHECKING, Any
 from kit.core.errors import ParameterError, RunError
 from kit.run.params import notebook_scope, params_model, validate_params
 
-
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "CHAIN", "Job", "JobResult", "notebooks_dir", "parse_period", "plan_jobs", "resolve_notebook",
+    "CHAIN",
+    "Job",
+    "JobResult",
+    "notebooks_dir",
+    "parse_period",
+    "plan_jobs",
+    "resolve_notebook",
     "select_stores",
 ]
 
@@ -62,7 +67,7 @@ def parse_period(text: str) -> tuple[date, date]:
     return start, end
 
 
-def select_stores(stores: "pd.DataFrame", spec: str) -> list[str]:
+def select_stores(stores: pd.DataFrame, spec: str) -> list[str]:
     """Store ids chosen by ``all``, a comma list (``001,007``) or ``column=value`` (``region=华东``)."""
     spec = spec.strip()
     ids = stores["store_id"].astype(str)
@@ -122,9 +127,18 @@ class JobResult:
     reused: bool = False
 
 
-def plan_jobs(notebook: str, store_ids: list[str], *, period: tuple[date, date], data_dir: Path, lang: str,
-              out_dir: Path, workspace: str = "", extra: dict[str, Any] | None = None,
-              settings: dict[str, Any] | None = None) -> list[Job]:
+def plan_jobs(
+    notebook: str,
+    store_ids: list[str],
+    *,
+    period: tuple[date, date],
+    data_dir: Path,
+    lang: str,
+    out_dir: Path,
+    workspace: str = "",
+    extra: dict[str, Any] | None = None,
+    settings: dict[str, Any] | None = None,
+) -> list[Job]:
     """The validated :class:`Job` list of one notebook (raises before anything runs if a parameter is bad).
 
     A ``store`` notebook gives one job per id in ``store_ids``; a ``chain`` or ``workshop``
@@ -146,9 +160,13 @@ def plan_jobs(notebook: str, store_ids: list[str], *, period: tuple[date, date],
     path = resolve_notebook(notebook)
     scope = notebook_scope(path.stem)
     model = params_model(path.stem)
-    common = dict(period_start=period[0].isoformat(), period_end=period[1].isoformat(),
-                  data_dir=str(Path(data_dir).resolve()), lang=lang,
-                  workspace=str(Path(workspace).expanduser().resolve()) if workspace else "")
+    common = dict(
+        period_start=period[0].isoformat(),
+        period_end=period[1].isoformat(),
+        data_dir=str(Path(data_dir).resolve()),
+        lang=lang,
+        workspace=str(Path(workspace).expanduser().resolve()) if workspace else "",
+    )
     if scope == "store":
         runs = [(store_id, dict(store_id=store_id, **common)) for store_id in store_ids]
     elif scope == "workshop":
@@ -162,5 +180,7 @@ def plan_jobs(notebook: str, store_ids: list[str], *, period: tuple[date, date],
         values.update(own)
         checked = validate_params(model, **values)
         values.update({k: getattr(checked, k) for k in own})  # "0.35" from the command line -> 0.35
-        jobs.append(Job(notebook=path, store_id=store_id, parameters=values, out_dir=Path(out_dir).resolve(), scope=scope))
+        jobs.append(
+            Job(notebook=path, store_id=store_id, parameters=values, out_dir=Path(out_dir).resolve(), scope=scope)
+        )
     return jobs

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import atexit
+import contextlib
 import contextvars
 import json
 import os
@@ -30,8 +31,16 @@ from kit.core.i18n import t
 from kit.run.jobs import Job, JobResult
 
 __all__ = [
-    "ExecOptions", "KERNEL_NAME", "Kernel", "ResetError", "Runner", "START_TIMEOUT", "execute_job",
-    "notebook_imports", "shutdown_runners", "worker_died_result",
+    "ExecOptions",
+    "KERNEL_NAME",
+    "Kernel",
+    "ResetError",
+    "Runner",
+    "START_TIMEOUT",
+    "execute_job",
+    "notebook_imports",
+    "shutdown_runners",
+    "worker_died_result",
 ]
 
 
@@ -74,7 +83,9 @@ def notebook_imports(paths: Iterable[Path]) -> list[str]:
                 continue
             source = "".join(cell.get("source", ""))
             try:
-                tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+                tree = ast.parse(
+                    "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+                )
             except SyntaxError:
                 continue
             for node in ast.walk(tree):
@@ -109,17 +120,15 @@ class Kernel:
 
         try:
             return bool(run_sync(self.km.is_alive)())
-        except Exception:  # noqa: BLE001
+        except Exception:
             return False
 
     def kill(self) -> None:
         """Kill the kernel process at once (safe from another thread)."""
         pid = self.pid
         if pid:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
 
     def run(self, code: str, timeout: float = START_TIMEOUT, silent: bool = True) -> None:
         """Execute ``code`` (by default silently: no execution count, no history); raise if it fails."""
@@ -132,8 +141,9 @@ class Kernel:
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=timeout)
-            reply = kc.execute_interactive(code, silent=silent, store_history=False, timeout=timeout,
-                                           output_hook=lambda msg: None)
+            reply = kc.execute_interactive(
+                code, silent=silent, store_history=False, timeout=timeout, output_hook=lambda msg: None
+            )
         finally:
             kc.stop_channels()
         content = reply.get("content", {})
@@ -148,7 +158,7 @@ class Kernel:
             self.kc = None
         try:
             run_sync(self.km.shutdown_kernel)(now=True)
-        except Exception:  # noqa: BLE001 - already dead
+        except Exception:
             self.kill()
 
 
@@ -169,7 +179,6 @@ def _register_engine() -> None:
     """
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
-
     from papermill.exceptions import PapermillException
 
     try:
@@ -192,14 +201,33 @@ def _register_engine() -> None:
 
     class KernelEngine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                     start_timeout=60, execution_timeout=None, km=None, before="", kernel=None,
-                                     **kwargs):
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            km=None,
+            before="",
+            kernel=None,
+            **kwargs,
+        ):
             import logging
 
-            client = KernelClient(nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
-                                  kernel_name=kernel_name, log=logging.getLogger("papermill"),
-                                  log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            client = KernelClient(
+                nb_man,
+                km=km,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logging.getLogger("papermill"),
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
             client.before = before
             if kernel is not None and kernel.kc is not None:
                 client.kc = kernel.kc  # messages of earlier jobs are told apart by their parent id
@@ -230,7 +258,9 @@ class Runner:
         if self.kernel is None:
             self.kernel = Kernel(opts.kernel_name, cwd)
             if not opts.fresh:
-                self.kernel.run(f"__import__('kit.run.warm', fromlist=['_']).warm_up({list(opts.modules)!r})", silent=False)
+                self.kernel.run(
+                    f"__import__('kit.run.warm', fromlist=['_']).warm_up({list(opts.modules)!r})", silent=False
+                )
                 self.kernel.run(f"__import__('kit.run.warm', fromlist=['_']).snapshot(cache={opts.cache!r})")
         return self.kernel
 
@@ -239,14 +269,14 @@ class Runner:
             self.kernel.shutdown()
             self.kernel = None
 
-    def execute(self, job: "Job") -> "JobResult":
+    def execute(self, job: Job) -> JobResult:
         """Run ``job`` (retrying when the kernel dies) and export its HTML; never raises."""
         from kit.run.jobs import JobResult
 
         started = time.perf_counter()
         attempts = 0
         error: dict[str, Any] | None = None
-        for attempts in range(1, max(0, self.options.retries) + 2):
+        for attempts in range(1, max(0, self.options.retries) + 2):  # noqa: B007 - the count is reported
             error = self._attempt(job)
             if error is None or error["kind"] != "kernel_died":
                 break
@@ -258,17 +288,25 @@ class Runner:
                     _mark_stopped(job.output, error, job.parameters.get("lang", "zh"))
                 from kit.run.html import export_html
 
-                export_html(job.output, html, lang=job.parameters.get("lang", "zh"), title=f"{job.store_id} {job.notebook.stem}")
-            except Exception as exc:  # noqa: BLE001
+                export_html(
+                    job.output, html, lang=job.parameters.get("lang", "zh"), title=f"{job.store_id} {job.notebook.stem}"
+                )
+            except Exception as exc:
                 error = error or {"kind": "export", "ename": type(exc).__name__, "evalue": f"HTML export failed: {exc}"}
         return JobResult(
-            store_id=job.store_id, notebook=job.notebook.stem, status="failed" if error else "ok",
-            duration_s=round(time.perf_counter() - started, 2), attempts=attempts,
-            output=_rel(job.output, job.out_dir), html=_rel(html, job.out_dir), error=error,
-            scope=job.scope, fingerprint=job.fingerprint,
+            store_id=job.store_id,
+            notebook=job.notebook.stem,
+            status="failed" if error else "ok",
+            duration_s=round(time.perf_counter() - started, 2),
+            attempts=attempts,
+            output=_rel(job.output, job.out_dir),
+            html=_rel(html, job.out_dir),
+            error=error,
+            scope=job.scope,
+            fingerprint=job.fingerprint,
         )
 
-    def _attempt(self, job: "Job") -> dict[str, Any] | None:
+    def _attempt(self, job: Job) -> dict[str, Any] | None:
         import papermill
 
         _register_engine()
@@ -276,27 +314,38 @@ class Runner:
         job.output.unlink(missing_ok=True)
         try:
             kernel = self._kernel_for(job.notebook.parent)
-        except Exception as exc:  # noqa: BLE001 - kernel would not start or reset
+        except Exception as exc:
             self.close()
             return {"kind": "kernel_died", "ename": type(exc).__name__, "evalue": str(exc)[:500]}
         expired = threading.Event()
         guard = None
         if self.options.timeout:
+
             def on_timeout() -> None:
                 expired.set()
                 kernel.kill()
+
             guard = threading.Timer(self.options.timeout, on_timeout)
             guard.daemon = True
             guard.start()
         error = None
         try:
             papermill.execute_notebook(
-                str(job.notebook), str(job.output), parameters=dict(job.parameters), kernel_name=self.options.kernel_name,
-                engine_name=_ENGINE, km=kernel.km, kernel=None if self.options.fresh else kernel, progress_bar=False,
-                before="" if self.options.fresh else f"__import__('kit.run.warm', fromlist=['_']).between_jobs({str(job.notebook.parent)!r})",
-                log_output=False, start_timeout=START_TIMEOUT,
+                str(job.notebook),
+                str(job.output),
+                parameters=dict(job.parameters),
+                kernel_name=self.options.kernel_name,
+                engine_name=_ENGINE,
+                km=kernel.km,
+                kernel=None if self.options.fresh else kernel,
+                progress_bar=False,
+                before=""
+                if self.options.fresh
+                else f"__import__('kit.run.warm', fromlist=['_']).between_jobs({str(job.notebook.parent)!r})",
+                log_output=False,
+                start_timeout=START_TIMEOUT,
             )
-        except BaseException as exc:  # noqa: BLE001 - one job's failure must not stop the run
+        except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             error = _error_info(exc, job.output)
@@ -304,8 +353,12 @@ class Runner:
             if guard is not None:
                 guard.cancel()
         if expired.is_set():
-            error = {**(error or {}), "kind": "timeout", "ename": "Timeout",
-                     "evalue": t("batch.timeout", "en", seconds=self.options.timeout)}
+            error = {
+                **(error or {}),
+                "kind": "timeout",
+                "ename": "Timeout",
+                "evalue": t("batch.timeout", "en", seconds=self.options.timeout),
+            }
             error.update(_running_cell(job.output))
         if error is not None or self.options.fresh:
             self.close()  # never reuse a kernel that failed a job
@@ -324,12 +377,17 @@ def _running_cell(output: Path) -> dict[str, Any]:
         nb = json.loads(output.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    started = [i for i, c in enumerate(nb.get("cells", [])) if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    started = [
+        i for i, c in enumerate(nb.get("cells", [])) if c.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
     if not started:
         return {}
     cell = nb["cells"][started[-1]]
-    return {"cell": started[-1], "execution_count": cell.get("execution_count"),
-            "source": "".join(cell.get("source", ""))[:500]}
+    return {
+        "cell": started[-1],
+        "execution_count": cell.get("execution_count"),
+        "source": "".join(cell.get("source", ""))[:500],
+    }
 
 
 def _error_info(exc: BaseException, output: Path) -> dict[str, Any]:
@@ -387,7 +445,7 @@ def _runner(options: ExecOptions) -> Runner:
                     from multiprocessing import util
 
                     util.Finalize(None, shutdown_runners, exitpriority=10)
-                except Exception:  # noqa: BLE001
+                except Exception:
                     pass
             _ALL.append(runner)
     return runner
@@ -405,7 +463,7 @@ def shutdown_runners() -> int:
     return len(runners)
 
 
-def execute_job(job: "Job", options: ExecOptions) -> "JobResult":
+def execute_job(job: Job, options: ExecOptions) -> JobResult:
     """Run one job in this worker's kernel (the function the executors send to workers).
 
     The job runs in a context of its own thread, kept from job to job.  jupyter_core keeps each
@@ -419,10 +477,20 @@ def execute_job(job: "Job", options: ExecOptions) -> "JobResult":
     return context.run(lambda: _runner(options).execute(job))
 
 
-def worker_died_result(job: "Job", exc: BaseException, attempts: int) -> "JobResult":
+def worker_died_result(job: Job, exc: BaseException, attempts: int) -> JobResult:
     from kit.run.jobs import JobResult
 
-    return JobResult(store_id=job.store_id, notebook=job.notebook.stem, status="failed", duration_s=0.0,
-                     attempts=attempts, scope=job.scope, fingerprint=job.fingerprint,
-                     error={"kind": "worker_died", "ename": type(exc).__name__,
-                            "evalue": t("batch.worker_died", "en", detail=str(exc)[:300])})
+    return JobResult(
+        store_id=job.store_id,
+        notebook=job.notebook.stem,
+        status="failed",
+        duration_s=0.0,
+        attempts=attempts,
+        scope=job.scope,
+        fingerprint=job.fingerprint,
+        error={
+            "kind": "worker_died",
+            "ename": type(exc).__name__,
+            "evalue": t("batch.worker_died", "en", detail=str(exc)[:300]),
+        },
+    )

@@ -28,8 +28,15 @@ from kit.core.errors import ParameterError
 from kit.core.validation import invalid, problem
 
 __all__ = [
-    "ChainParams", "LoyaltyParams", "NOTEBOOK_MODELS", "NOTEBOOK_SCOPES", "ReportParams", "WorkshopParams",
-    "notebook_scope", "params_model", "validate_params",
+    "ChainParams",
+    "LoyaltyParams",
+    "NOTEBOOK_MODELS",
+    "NOTEBOOK_SCOPES",
+    "ReportParams",
+    "WorkshopParams",
+    "notebook_scope",
+    "params_model",
+    "validate_params",
 ]
 
 
@@ -46,7 +53,7 @@ class _Params(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _period_in_order(self) -> "_Params":
+    def _period_in_order(self) -> _Params:
         if self.period_end < self.period_start:  # type: ignore[attr-defined]
             raise invalid("batch.params.error.period_order")
         return self
@@ -132,8 +139,6 @@ def params_model(stem: str) -> type[BaseModel]:
     return NOTEBOOK_MODELS.get(stem) or _MODELS[notebook_scope(stem)]
 
 
-
-
 def validate_params(model: type[BaseModel] = ReportParams, /, **values: Any) -> Any:
     """Validate notebook parameters; raise :class:`ParameterError` naming the first problem.
 
@@ -153,7 +158,9 @@ def validate_params(model: type[BaseModel] = ReportParams, /, **values: Any) -> 
         if str(err["type"]).startswith("batch.params."):
             raise ParameterError.from_key(err["type"], column=name, **(err.get("ctx") or {})) from None
         if err["type"] == "extra_forbidden":
-            raise ParameterError.from_key("batch.params.error.unknown", column=name, name=name,
-                                          known=", ".join(model.model_fields)) from None
-        raise ParameterError.from_key("batch.params.error.invalid", column=name, name=name, value=repr(value),
-                                      problem=problem(err)) from None
+            raise ParameterError.from_key(
+                "batch.params.error.unknown", column=name, name=name, known=", ".join(model.model_fields)
+            ) from None
+        raise ParameterError.from_key(
+            "batch.params.error.invalid", column=name, name=name, value=repr(value), problem=problem(err)
+        ) from None

@@ -66,7 +66,9 @@ def pdf_is_current(html_path: str | Path, pdf_path: str | Path) -> bool:
     return pdf_stat.st_size > 0 and pdf_stat.st_mtime_ns > html_stat.st_mtime_ns
 
 
-def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium: str, timeout: float = PRINT_TIMEOUT_S) -> Path:
+def html_to_pdf(
+    html_path: str | Path, pdf_path: str | Path, *, chromium: str, timeout: float = PRINT_TIMEOUT_S
+) -> Path:
     """Print ``html_path`` to ``pdf_path`` with headless Chromium (written atomically).
 
     The page size comes from the report's CSS (``@page { size: A4 }`` in
@@ -82,9 +84,20 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium: str, t
     fd, tmp = tempfile.mkstemp(prefix=f".{pdf_path.stem}.", suffix=".pdf", dir=pdf_path.parent)
     os.close(fd)
     profile = tempfile.mkdtemp(prefix="kit-chromium-")
-    cmd = [chromium, "--headless", "--disable-gpu", "--no-sandbox", "--disable-dev-shm-usage",
-           "--no-first-run", "--no-default-browser-check", f"--user-data-dir={profile}",
-           "--no-pdf-header-footer", "--print-to-pdf-no-header", f"--print-to-pdf={tmp}", html_path.as_uri()]
+    cmd = [
+        chromium,
+        "--headless",
+        "--disable-gpu",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--no-default-browser-check",
+        f"--user-data-dir={profile}",
+        "--no-pdf-header-footer",
+        "--print-to-pdf-no-header",
+        f"--print-to-pdf={tmp}",
+        html_path.as_uri(),
+    ]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         if proc.returncode != 0 or Path(tmp).stat().st_size == 0:

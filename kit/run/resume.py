@@ -35,10 +35,15 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from kit.core.files import sha256_file, data_files
+
+from kit.core.files import data_files, sha256_file
 
 __all__ = [
-    "Fingerprinter", "fingerprint_of", "is_up_to_date", "kit_signature", "previous_entries",
+    "Fingerprinter",
+    "fingerprint_of",
+    "is_up_to_date",
+    "kit_signature",
+    "previous_entries",
     "workspace_files",
 ]
 
@@ -101,13 +106,15 @@ class Fingerprinter:
         workspace = str(parameters.get("workspace", "") or "")
         if workspace not in self._workspaces:
             self._workspaces[workspace] = workspace_files(workspace)
-        return fingerprint_of({
-            "notebook": self._notebooks[notebook],
-            "parameters": dict(parameters),
-            "data": self._data[data_dir],
-            "workspace": self._workspaces[workspace],
-            "kit": kit_signature(),
-        })
+        return fingerprint_of(
+            {
+                "notebook": self._notebooks[notebook],
+                "parameters": dict(parameters),
+                "data": self._data[data_dir],
+                "workspace": self._workspaces[workspace],
+                "kit": kit_signature(),
+            }
+        )
 
 
 def previous_entries(manifest_path: str | Path) -> dict[tuple[str, str], dict[str, Any]]:

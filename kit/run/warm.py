@@ -22,6 +22,7 @@ per job).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import warnings
@@ -31,7 +32,6 @@ from typing import Any
 __all__ = ["between_jobs", "snapshot", "warm_up"]
 
 _STATE: dict[str, Any] = {}
-
 
 
 def warm_up(modules: Iterable[str] = ()) -> None:
@@ -44,10 +44,8 @@ def warm_up(modules: Iterable[str] = ()) -> None:
     import importlib
 
     for name in modules:
-        try:
+        with contextlib.suppress(Exception):
             importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - the notebook will report it in its own cell
-            pass
     if "matplotlib.pyplot" in sys.modules:
         # pyplot loads its backend at the first figure; the inline backend then switches
         # matplotlib to interactive mode.  Do it now, so the state remembered for every job is

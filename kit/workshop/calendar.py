@@ -63,8 +63,17 @@ import pandas as pd
 from kit.core.errors import DataError, ParameterError, Text
 
 __all__ = [
-    "CLOCKS", "StoreCalendar", "WEEKDAYS", "add_business_minutes", "business_minutes", "calendar_minutes",
-    "calendars_from_stores", "china_official_days", "deadlines", "elapsed_minutes", "parse_hours",
+    "CLOCKS",
+    "StoreCalendar",
+    "WEEKDAYS",
+    "add_business_minutes",
+    "business_minutes",
+    "calendar_minutes",
+    "calendars_from_stores",
+    "china_official_days",
+    "deadlines",
+    "elapsed_minutes",
+    "parse_hours",
 ]
 
 #: The two clocks a service standard can be measured on.
@@ -86,8 +95,9 @@ Schedule = tuple[tuple[int, int], ...]  # open intervals of one day, minutes aft
 # Parsing opening hours
 # --------------------------------------------------------------------------------------------
 def _hours_error(text: Any, why: str, what: str, **values: Any) -> ParameterError:
-    return ParameterError.from_key("calendar.error.bad_hours", column=what, text=repr(text),
-                                   why=Text(f"calendar.why.{why}", values))
+    return ParameterError.from_key(
+        "calendar.error.bad_hours", column=what, text=repr(text), why=Text(f"calendar.why.{why}", values)
+    )
 
 
 def parse_hours(text: str | None, *, what: str = "opening_hours") -> Schedule:
@@ -145,7 +155,7 @@ def parse_hours(text: str | None, *, what: str = "opening_hours") -> Schedule:
             raise _hours_error(text, "end_before_start", what, part=part)
         out.append((start, end))
     out.sort()
-    for (s1, e1), (s2, _e2) in zip(out, out[1:]):
+    for (_s1, e1), (s2, _e2) in zip(out, out[1:]):
         if s2 < e1:
             raise _hours_error(text, "overlap", what)
     return tuple(out)
@@ -289,12 +299,15 @@ class StoreCalendar:
         if self.official not in (None, "CN"):
             raise ParameterError.from_key("calendar.error.bad_official", column="official", value=repr(self.official))
         if self.if_unpublished not in ("estimate", "error"):
-            raise ParameterError.from_key("calendar.error.bad_if_unpublished", column="if_unpublished",
-                                          value=repr(self.if_unpublished))
+            raise ParameterError.from_key(
+                "calendar.error.bad_if_unpublished", column="if_unpublished", value=repr(self.if_unpublished)
+            )
         try:
             ZoneInfo(str(self.timezone))
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ParameterError.from_key("calendar.error.bad_timezone", column="timezone", value=repr(self.timezone)) from exc
+            raise ParameterError.from_key(
+                "calendar.error.bad_timezone", column="timezone", value=repr(self.timezone)
+            ) from exc
         open_days = [_subtract(d, lunch) for d in days]
         open_workday = _subtract(workday, lunch)
         if not any(open_days) and not (workdays and open_workday):
@@ -347,7 +360,9 @@ class StoreCalendar:
         known = {"hours", "lunch", "holidays", "workdays", "workday_hours", "official", "if_unpublished", "timezone"}
         extra = sorted(set(data) - known)
         if extra:
-            raise ParameterError.from_key("calendar.error.unknown_settings", column=extra[0], extra=extra, known=sorted(known))
+            raise ParameterError.from_key(
+                "calendar.error.unknown_settings", column=extra[0], extra=extra, known=sorted(known)
+            )
         return cls(**dict(data))
 
     def open_minutes_per_week(self) -> int:
@@ -384,7 +399,9 @@ def _official_cn(first_year: int, last_year: int, if_unpublished: str) -> tuple[
     return days[off & keep], days[adj & keep]
 
 
-def china_official_days(first_year: int, last_year: int | None = None, *, if_unpublished: str = "error") -> tuple[list[_dt.date], list[_dt.date]]:
+def china_official_days(
+    first_year: int, last_year: int | None = None, *, if_unpublished: str = "error"
+) -> tuple[list[_dt.date], list[_dt.date]]:
     """China's statutory days off and adjusted working days (调休) for a range of years.
 
     Source: the State Council's yearly notice on the holiday arrangements (国务院办公厅关于 YYYY
@@ -458,7 +475,11 @@ def calendars_from_stores(
     made: dict[tuple[Any, Any], StoreCalendar] = {}
     out: dict[str, StoreCalendar] = {}
     for pos, (sid, h, tz) in enumerate(zip(ids, hours, tzs)):  # one row per store: a small table
-        tz = "Asia/Shanghai" if tz is None or (isinstance(tz, float) and np.isnan(tz)) or str(tz).strip() == "" else str(tz).strip()
+        tz = (
+            "Asia/Shanghai"
+            if tz is None or (isinstance(tz, float) and np.isnan(tz)) or str(tz).strip() == ""
+            else str(tz).strip()
+        )
         key = (h, tz)
         if key not in made:
             try:
@@ -501,7 +522,9 @@ class _Clock:
 
 @lru_cache(maxsize=256)
 def _clock(cal: StoreCalendar, first_year: int, last_year: int) -> _Clock:
-    days = np.arange(np.datetime64(f"{first_year}-01-01"), np.datetime64(f"{last_year + 1}-01-01"), dtype="datetime64[D]")
+    days = np.arange(
+        np.datetime64(f"{first_year}-01-01"), np.datetime64(f"{last_year + 1}-01-01"), dtype="datetime64[D]"
+    )
     kind = ((days.astype(np.int64) + 3) % 7).astype(np.int64)  # 0 = Monday ... 6 = Sunday
     WORK, CLOSED = 7, 8
     if cal.official == "CN":
@@ -586,7 +609,11 @@ def _add_ns(cal: StoreCalendar, a: np.ndarray, m: np.ndarray, ok: np.ndarray) ->
 def _as_index(values: Any, what: str) -> pd.DatetimeIndex:
     if isinstance(values, pd.DatetimeIndex):
         return values
-    if isinstance(values, pd.Series) and isinstance(values.dtype, (np.dtype, pd.DatetimeTZDtype)) and values.dtype.kind == "M":
+    if (
+        isinstance(values, pd.Series)
+        and isinstance(values.dtype, (np.dtype, pd.DatetimeTZDtype))
+        and values.dtype.kind == "M"
+    ):
         return pd.DatetimeIndex(values)
     try:
         return pd.DatetimeIndex(pd.to_datetime(values))
@@ -709,7 +736,9 @@ def calendar_minutes(start: Any, end: Any, timezone: str | None = None) -> Any:
 
 
 def _as_minutes(minutes: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
-    m = pd.to_numeric(pd.Series(_broadcast(minutes, n, "minutes")), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    m = pd.to_numeric(pd.Series(_broadcast(minutes, n, "minutes")), errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan
+    )
     ok = np.isfinite(m) & (m >= 0) & (m <= _MAX_YEARS_AHEAD * 366 * 1440)
     return np.where(ok, np.rint(np.where(ok, m, 0) * _NS_PER_MIN), 0).astype(np.int64), ok
 
@@ -925,7 +954,12 @@ def deadlines(
             when, found = _add_ns(cal, a[bus], m[rows][bus], ok[bus])
             ns[bus] = np.where(ok[bus] & found, when, nat)
         if start.tz is None:  # back to this store's wall-clock time
-            local = pd.DatetimeIndex(ns.astype("datetime64[ns]")).tz_localize("UTC").tz_convert(cal.timezone).tz_localize(None)
+            local = (
+                pd.DatetimeIndex(ns.astype("datetime64[ns]"))
+                .tz_localize("UTC")
+                .tz_convert(cal.timezone)
+                .tz_localize(None)
+            )
             ns = local.asi8
         res[rows] = ns
     idx = pd.DatetimeIndex(res.astype("datetime64[ns]"))

@@ -35,7 +35,11 @@ from kit.workshop.smart import format_target
 from kit.workshop.standards import ANY, GROUPS, ServiceStandards, SmartStandard
 
 __all__ = [
-    "CARD_MIME", "StandardsCard", "card_filename", "export_cards", "standards_card_html",
+    "CARD_MIME",
+    "StandardsCard",
+    "card_filename",
+    "export_cards",
+    "standards_card_html",
     "write_standards_card",
 ]
 
@@ -81,8 +85,10 @@ def _standard_item(s: SmartStandard, lang: str) -> str:
     att = ""
     if s.required_attainment is not None:
         share = f"{s.required_attainment * 100:.1f}".rstrip("0").rstrip(".") + "%"
-        att = f' <span class="att">（{escape(t("standards.card.attainment", lang, share=share))}）</span>' if lang == "zh" else (
-            f' <span class="att">({escape(t("standards.card.attainment", lang, share=share))})</span>'
+        att = (
+            f' <span class="att">（{escape(t("standards.card.attainment", lang, share=share))}）</span>'
+            if lang == "zh"
+            else (f' <span class="att">({escape(t("standards.card.attainment", lang, share=share))})</span>')
         )
     tgt = f' — <span class="target">{escape(target)}</span>' if target else ""
     return f"<li>{escape(s.title(lang))}{tgt}{att}</li>"
@@ -115,7 +121,11 @@ def _authority(standards: ServiceStandards, lang: str) -> str:
             text = t("standards.card.above", lang, amount=f"{lower:,.0f}")
         else:
             text = t("standards.card.any_amount", lang)
-        items.append(f"<li><b>{escape(role)}</b>：{escape(text)}</li>" if lang == "zh" else f"<li><b>{escape(role)}</b>: {escape(text)}</li>")
+        items.append(
+            f"<li><b>{escape(role)}</b>：{escape(text)}</li>"
+            if lang == "zh"
+            else f"<li><b>{escape(role)}</b>: {escape(text)}</li>"
+        )
         lower = limit.up_to if limit.up_to is not None else lower
     return "".join(items)
 
@@ -132,10 +142,14 @@ def _hours(standards: ServiceStandards, lang: str, store_id: str | None) -> str:
         if h.weekdays == [1, 2, 3, 4, 5, 6, 7]:
             days = t("standards.card.daily", lang)
         else:
-            days = ("周" if lang == "zh" else "") + ("、" if lang == "zh" else ", ").join(weekday_names[d - 1] for d in h.weekdays)
+            days = ("周" if lang == "zh" else "") + ("、" if lang == "zh" else ", ").join(
+                weekday_names[d - 1] for d in h.weekdays
+            )
         text = f"{who}: {days} {h.open}–{h.close}" if lang == "en" else f"{who}：{days} {h.open}–{h.close}"
         if h.lunch_start:
-            text += ("，" if lang == "zh" else ", ") + t("standards.card.lunch", lang, start=h.lunch_start, end=h.lunch_end)
+            text += ("，" if lang == "zh" else ", ") + t(
+                "standards.card.lunch", lang, start=h.lunch_start, end=h.lunch_end
+            )
         items.append(f"<li>{escape(text)}</li>")
     return "".join(items)
 
@@ -166,7 +180,14 @@ def standards_card_html(
     """
     check_lang(lang)
     head_title = title or t("standards.card.title", lang)
-    sub_parts = [p for p in (subtitle if subtitle is not None else standards.name, t("standards.card.store", lang, store=store_id) if store_id else "") if p]
+    sub_parts = [
+        p
+        for p in (
+            subtitle if subtitle is not None else standards.name,
+            t("standards.card.store", lang, store=store_id) if store_id else "",
+        )
+        if p
+    ]
     groups = []
     for group in GROUPS:
         items = standards.by_group(group)
@@ -175,8 +196,11 @@ def standards_card_html(
         body = "".join(_standard_item(s, lang) for s in items)
         groups.append(f"<section><h2>{escape(label_of('standards.group', group, lang))}</h2><ol>{body}</ol></section>")
     headers = [
-        label_of("column", "tier", lang), label_of("column", "channel", lang), t("standards.card.metric", lang),
-        t("standards.card.target", lang), label_of("column", "required", lang),
+        label_of("column", "tier", lang),
+        label_of("column", "channel", lang),
+        t("standards.card.metric", lang),
+        t("standards.card.target", lang),
+        label_of("column", "required", lang),
     ]
     sla = (
         f"<section><h2>{escape(t('standards.card.response_title', lang))}</h2><table><thead><tr>"
@@ -187,7 +211,11 @@ def standards_card_html(
     follow = f"<section><h2>{escape(t('standards.card.follow_up_title', lang))}</h2><p>{escape(t('standards.card.follow_up', lang, hours=hours_num))}</p></section>"
     authority = f"<section><h2>{escape(t('standards.card.authority_title', lang))}</h2><ul>{_authority(standards, lang)}</ul></section>"
     hours_html = _hours(standards, lang, store_id)
-    hours = f"<section><h2>{escape(t('standards.card.hours_title', lang))}</h2><ul>{hours_html}</ul></section>" if hours_html else ""
+    hours = (
+        f"<section><h2>{escape(t('standards.card.hours_title', lang))}</h2><ul>{hours_html}</ul></section>"
+        if hours_html
+        else ""
+    )
     reviews = sorted({s.review_date for s in standards.smart if s.review_date is not None})
     review = escape(t("standards.card.review", lang, date=reviews[0].isoformat())) if reviews else ""
     version = escape(t("standards.card.printed", lang, date=version_date.isoformat())) if version_date else ""
@@ -255,8 +283,9 @@ class StandardsCard:
     (['text/html', 'text/plain', 'text/x-kit-standards-card'], 'standards_card.en.html')
     """
 
-    def __init__(self, html: str, lang: str, *, store_id: str | None = None, height: str = "1150px",
-                 path: Path | None = None) -> None:
+    def __init__(
+        self, html: str, lang: str, *, store_id: str | None = None, height: str = "1150px", path: Path | None = None
+    ) -> None:
         self.html = html
         self.path = path
         self.lang = check_lang(lang)
@@ -279,7 +308,9 @@ class StandardsCard:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, str], dict[str, Any]]:
         data = {"text/html": self.frame(), CARD_MIME: self.html, "text/plain": t("card.frame_title", self.lang)}
-        meta = {CARD_MIME: {"lang": self.lang, "store_id": self.store_id, "file": card_filename(self.lang, self.store_id)}}
+        meta = {
+            CARD_MIME: {"lang": self.lang, "store_id": self.store_id, "file": card_filename(self.lang, self.store_id)}
+        }
         return data, meta
 
 

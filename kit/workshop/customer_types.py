@@ -34,14 +34,24 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kit.core.validation import invalid
 from kit.core.errors import ParameterError
 from kit.core.i18n import check_lang, label_of
+from kit.core.validation import invalid
 
 __all__ = [
     "SEED_NEEDS",
-    "CustomerType", "CustomerTypes", "Directness", "KanoCategory", "KeyNeed", "Priority", "Relation",
-    "SLUG", "add_customer_type", "attach_kano", "default_customer_types", "must_be_needs",
+    "CustomerType",
+    "CustomerTypes",
+    "Directness",
+    "KanoCategory",
+    "KeyNeed",
+    "Priority",
+    "Relation",
+    "SLUG",
+    "add_customer_type",
+    "attach_kano",
+    "default_customer_types",
+    "must_be_needs",
     "remove_customer_type",
 ]
 
@@ -133,7 +143,8 @@ class CustomerTypes(BaseModel):
                 "priority": label_of("customers.priority", ct.priority, lang),
                 "share": "—" if ct.share is None else f"{ct.share:.0%}",
                 "key_needs": ("；" if lang == "zh" else "; ").join(
-                    (n.need_zh if lang == "zh" else (n.need_en or n.need_zh)) + (f" [{n.kano}]" if n.kano else "") for n in ct.key_needs
+                    (n.need_zh if lang == "zh" else (n.need_en or n.need_zh)) + (f" [{n.kano}]" if n.kano else "")
+                    for n in ct.key_needs
                 ),
             }
             for ct in self.types
@@ -147,17 +158,28 @@ def _need(zh: str, en: str, feature: str | None = None) -> KeyNeed:
 
 
 #: The seed's key needs linked to a KANO feature of the sample survey, by feature code.
-SEED_NEEDS: dict[str, KeyNeed] = {n.feature: n for n in (  # type: ignore[misc]
-    _need("快速响应，不让顾客久等", "a fast response, no long waits", "fast_response"),
-    _need("清晰、一致的补偿规则", "a clear, consistent compensation policy", "clear_compensation_policy"),
-    _need("针对个人情况的解决方案", "a solution that fits their situation", "personalised_solution"),
-    _need("处理进度的及时告知", "timely progress updates", "progress_updates"),
-    _need("问题解决后的主动回访", "a proactive call-back after the fix", "proactive_follow_up"),
-    _need("记住偏好和以往记录", "remembering preferences and history", "remember_preferences"),
-)}
-_FAST, _COMP, _PERS, _PROG, _FOLL, _PREF = (SEED_NEEDS[k] for k in (
-    "fast_response", "clear_compensation_policy", "personalised_solution", "progress_updates", "proactive_follow_up",
-    "remember_preferences"))
+SEED_NEEDS: dict[str, KeyNeed] = {
+    n.feature: n
+    for n in (  # type: ignore[misc]
+        _need("快速响应，不让顾客久等", "a fast response, no long waits", "fast_response"),
+        _need("清晰、一致的补偿规则", "a clear, consistent compensation policy", "clear_compensation_policy"),
+        _need("针对个人情况的解决方案", "a solution that fits their situation", "personalised_solution"),
+        _need("处理进度的及时告知", "timely progress updates", "progress_updates"),
+        _need("问题解决后的主动回访", "a proactive call-back after the fix", "proactive_follow_up"),
+        _need("记住偏好和以往记录", "remembering preferences and history", "remember_preferences"),
+    )
+}
+_FAST, _COMP, _PERS, _PROG, _FOLL, _PREF = (
+    SEED_NEEDS[k]
+    for k in (
+        "fast_response",
+        "clear_compensation_policy",
+        "personalised_solution",
+        "progress_updates",
+        "proactive_follow_up",
+        "remember_preferences",
+    )
+)
 
 
 def default_customer_types() -> CustomerTypes:
@@ -169,50 +191,139 @@ def default_customer_types() -> CustomerTypes:
     for the team to fill in; priorities are a starting point for the discussion.
     """
     seed: list[dict[str, Any]] = [
-        dict(id="consumers", name_zh="个人消费者", name_en="consumers", relation="external", directness="direct", priority="high",
-             description_zh="在门店、App 或线上购物并直接付款的个人顾客。",
-             description_en="Individual shoppers who buy and pay in the store, in the app or online.",
-             key_needs=[_FAST, _COMP, _PROG, _PREF]),
-        dict(id="business_customers", name_zh="企业客户", name_en="business customers", relation="external", directness="direct", priority="high",
-             description_zh="团购、福利采购等批量购买的公司客户。",
-             description_en="Companies buying in bulk (staff gifts, group purchases).",
-             key_needs=[_PERS, _need("准确的发票和对账", "accurate invoices and statements"), _PROG]),
-        dict(id="government_bodies", name_zh="政府机构", name_en="government bodies", relation="external", directness="direct", priority="medium",
-             description_zh="采购或监管门店的政府部门，例如市场监管部门。",
-             description_en="Public bodies that buy from or supervise the stores, e.g. market regulators.",
-             key_needs=[_need("合规、透明的流程与记录", "compliant, transparent processes and records"), _FAST]),
-        dict(id="non_profits", name_zh="非营利组织", name_en="non-profit organisations", relation="external", directness="direct", priority="low",
-             description_zh="公益机构、社区组织等合作或采购方。",
-             description_en="Charities and community organisations that buy or cooperate with the chain.",
-             key_needs=[_need("可靠的承诺和联系人", "reliable commitments and a named contact"), _COMP]),
-        dict(id="same_department", name_zh="本部门同事", name_en="colleagues in the same department", relation="internal", directness="direct", priority="medium",
-             description_zh="接班、协作的同组同事，依赖你交接的信息。",
-             description_en="Team mates on the next shift or the same case, who rely on your hand-over.",
-             key_needs=[_need("完整准确的交接记录", "complete, accurate hand-over notes"), _need("按时完成自己的部分", "doing one's part on time")]),
-        dict(id="other_departments", name_zh="其他部门", name_en="other departments", relation="internal", directness="direct", priority="medium",
-             description_zh="仓储、物流、采购、财务等需要客服信息的部门。",
-             description_en="Warehouse, logistics, purchasing, finance: departments that act on service information.",
-             key_needs=[_need("用统一模板提交的信息", "information in the agreed template"), _need("明确的时限和升级路径", "clear time limits and escalation paths")]),
-        dict(id="management", name_zh="管理层", name_en="management", relation="internal", directness="direct", priority="high",
-             description_zh="店长、区域经理和总部，需要真实的服务数据做决策。",
-             description_en="Store, regional and head-office managers who decide on real service data.",
-             key_needs=[_need("准确及时的服务指标", "accurate, timely service indicators"), _need("问题根因和改进建议", "root causes and proposals")]),
-        dict(id="new_staff", name_zh="新员工", name_en="new staff", relation="internal", directness="direct", priority="medium",
-             description_zh="入职不久的员工，依赖流程手册和老员工的指导。",
-             description_en="Recent joiners who depend on the process manual and on coaching.",
-             key_needs=[_need("清楚的流程手册和话术", "a clear process manual and phrases"), _need("可以求助的带教人", "a mentor to ask")]),
-        dict(id="end_users", name_zh="最终使用者", name_en="end users", relation="external", directness="indirect", priority="medium",
-             description_zh="收到礼品或使用商品但不是购买者的人，往往无法直接联系。",
-             description_en="People who receive or use the goods without buying them; often not reachable.",
-             key_needs=[_need("方便的退换和售后", "easy returns and after-sales service"), _FAST]),
-        dict(id="partner_customers", name_zh="合作方的顾客", name_en="partners' customers", relation="external", directness="indirect", priority="low",
-             description_zh="通过联营商户、外卖平台等合作方购买的顾客。",
-             description_en="Customers who buy through concessions or delivery platforms.",
-             key_needs=[_need("各渠道一致的服务标准", "the same service standard in every channel"), _PROG]),
-        dict(id="potential_customers", name_zh="潜在顾客", name_en="potential customers", relation="external", directness="potential", priority="medium",
-             description_zh="有兴趣、有购买能力、正在比较和决策的人，例如已关注但未购买的会员。",
-             description_en="People interested and able to buy who are still deciding, e.g. followers who have not bought yet.",
-             key_needs=[_need("准确的商品信息和建议", "accurate product information and advice"), _FAST]),
+        dict(
+            id="consumers",
+            name_zh="个人消费者",
+            name_en="consumers",
+            relation="external",
+            directness="direct",
+            priority="high",
+            description_zh="在门店、App 或线上购物并直接付款的个人顾客。",
+            description_en="Individual shoppers who buy and pay in the store, in the app or online.",
+            key_needs=[_FAST, _COMP, _PROG, _PREF],
+        ),
+        dict(
+            id="business_customers",
+            name_zh="企业客户",
+            name_en="business customers",
+            relation="external",
+            directness="direct",
+            priority="high",
+            description_zh="团购、福利采购等批量购买的公司客户。",
+            description_en="Companies buying in bulk (staff gifts, group purchases).",
+            key_needs=[_PERS, _need("准确的发票和对账", "accurate invoices and statements"), _PROG],
+        ),
+        dict(
+            id="government_bodies",
+            name_zh="政府机构",
+            name_en="government bodies",
+            relation="external",
+            directness="direct",
+            priority="medium",
+            description_zh="采购或监管门店的政府部门，例如市场监管部门。",
+            description_en="Public bodies that buy from or supervise the stores, e.g. market regulators.",
+            key_needs=[_need("合规、透明的流程与记录", "compliant, transparent processes and records"), _FAST],
+        ),
+        dict(
+            id="non_profits",
+            name_zh="非营利组织",
+            name_en="non-profit organisations",
+            relation="external",
+            directness="direct",
+            priority="low",
+            description_zh="公益机构、社区组织等合作或采购方。",
+            description_en="Charities and community organisations that buy or cooperate with the chain.",
+            key_needs=[_need("可靠的承诺和联系人", "reliable commitments and a named contact"), _COMP],
+        ),
+        dict(
+            id="same_department",
+            name_zh="本部门同事",
+            name_en="colleagues in the same department",
+            relation="internal",
+            directness="direct",
+            priority="medium",
+            description_zh="接班、协作的同组同事，依赖你交接的信息。",
+            description_en="Team mates on the next shift or the same case, who rely on your hand-over.",
+            key_needs=[
+                _need("完整准确的交接记录", "complete, accurate hand-over notes"),
+                _need("按时完成自己的部分", "doing one's part on time"),
+            ],
+        ),
+        dict(
+            id="other_departments",
+            name_zh="其他部门",
+            name_en="other departments",
+            relation="internal",
+            directness="direct",
+            priority="medium",
+            description_zh="仓储、物流、采购、财务等需要客服信息的部门。",
+            description_en="Warehouse, logistics, purchasing, finance: departments that act on service information.",
+            key_needs=[
+                _need("用统一模板提交的信息", "information in the agreed template"),
+                _need("明确的时限和升级路径", "clear time limits and escalation paths"),
+            ],
+        ),
+        dict(
+            id="management",
+            name_zh="管理层",
+            name_en="management",
+            relation="internal",
+            directness="direct",
+            priority="high",
+            description_zh="店长、区域经理和总部，需要真实的服务数据做决策。",
+            description_en="Store, regional and head-office managers who decide on real service data.",
+            key_needs=[
+                _need("准确及时的服务指标", "accurate, timely service indicators"),
+                _need("问题根因和改进建议", "root causes and proposals"),
+            ],
+        ),
+        dict(
+            id="new_staff",
+            name_zh="新员工",
+            name_en="new staff",
+            relation="internal",
+            directness="direct",
+            priority="medium",
+            description_zh="入职不久的员工，依赖流程手册和老员工的指导。",
+            description_en="Recent joiners who depend on the process manual and on coaching.",
+            key_needs=[
+                _need("清楚的流程手册和话术", "a clear process manual and phrases"),
+                _need("可以求助的带教人", "a mentor to ask"),
+            ],
+        ),
+        dict(
+            id="end_users",
+            name_zh="最终使用者",
+            name_en="end users",
+            relation="external",
+            directness="indirect",
+            priority="medium",
+            description_zh="收到礼品或使用商品但不是购买者的人，往往无法直接联系。",
+            description_en="People who receive or use the goods without buying them; often not reachable.",
+            key_needs=[_need("方便的退换和售后", "easy returns and after-sales service"), _FAST],
+        ),
+        dict(
+            id="partner_customers",
+            name_zh="合作方的顾客",
+            name_en="partners' customers",
+            relation="external",
+            directness="indirect",
+            priority="low",
+            description_zh="通过联营商户、外卖平台等合作方购买的顾客。",
+            description_en="Customers who buy through concessions or delivery platforms.",
+            key_needs=[_need("各渠道一致的服务标准", "the same service standard in every channel"), _PROG],
+        ),
+        dict(
+            id="potential_customers",
+            name_zh="潜在顾客",
+            name_en="potential customers",
+            relation="external",
+            directness="potential",
+            priority="medium",
+            description_zh="有兴趣、有购买能力、正在比较和决策的人，例如已关注但未购买的会员。",
+            description_en="People interested and able to buy who are still deciding, e.g. followers who have not bought yet.",
+            key_needs=[_need("准确的商品信息和建议", "accurate product information and advice"), _FAST],
+        ),
     ]
     return CustomerTypes(types=[CustomerType(source="seed", **d) for d in seed])
 

@@ -62,15 +62,34 @@ from kit.core.i18n import t
 from kit.core.validation import invalid
 
 __all__ = [
-    "FAMILIES", "GOALS_FILE", "GOAL_IDS", "INDICATORS", "Indicator", "QualityGoals", "SKILL_CATEGORIES",
-    "default_goals", "default_targets", "goals_note", "load_goals", "save_goals",
+    "FAMILIES",
+    "GOALS_FILE",
+    "GOAL_IDS",
+    "INDICATORS",
+    "Indicator",
+    "QualityGoals",
+    "SKILL_CATEGORIES",
+    "default_goals",
+    "default_targets",
+    "goals_note",
+    "load_goals",
+    "save_goals",
 ]
 
 GOALS_FILE = "goals.yaml"
 GOAL_IDS = tuple(f"G{k}" for k in range(1, 10))
 #: Goal families of the seeds.
-FAMILIES = {"G1": "experience", "G2": "experience", "G3": "experience", "G4": "emotion", "G5": "emotion",
-            "G6": "business", "G7": "business", "G8": "capability", "G9": "capability"}
+FAMILIES = {
+    "G1": "experience",
+    "G2": "experience",
+    "G3": "experience",
+    "G4": "emotion",
+    "G5": "emotion",
+    "G6": "business",
+    "G7": "business",
+    "G8": "capability",
+    "G9": "capability",
+}
 
 
 @dataclass(frozen=True)
@@ -85,25 +104,28 @@ class Indicator:
     source: Literal["seeds", "kit"]
 
 
-INDICATORS: dict[str, Indicator] = {i.code: i for i in (
-    Indicator("ces_easy_share", "G1", ">=", "percent", 70, "kit"),
-    Indicator("channels_used", "G1", ">=", "count", 4, "kit"),
-    Indicator("first_response_sla", "G2", ">=", "percent", 95, "seeds"),
-    Indicator("reopen_rate", "G3", "<=", "percent", 5, "kit"),
-    Indicator("assurance_gap", "G3", ">=", "scale", -0.5, "kit"),
-    Indicator("nps", "G4", ">=", "points", 30, "kit"),
-    Indicator("csat", "G4", ">=", "percent", 90, "kit"),
-    Indicator("servqual_gap", "G5", ">=", "scale", -0.5, "kit"),
-    Indicator("resolved_24h", "G5", ">=", "percent", 95, "seeds"),
-    Indicator("fcr", "G6", ">=", "percent", 70, "kit"),
-    Indicator("resolution_satisfaction", "G6", ">=", "percent", 95, "seeds"),
-    Indicator("compensation_per_complaint", "G7", "<=", "yuan", 50, "kit"),
-    Indicator("contacts_per_resolution", "G7", "<=", "ratio", 1.5, "kit"),
-    Indicator("skill_complaint_share", "G8", "<=", "percent", 15, "kit"),
-    Indicator("authority_compliance", "G8", ">=", "percent", 100, "seeds"),
-    Indicator("follow_up_rate", "G9", ">=", "percent", 95, "kit"),
-    Indicator("survey_responses", "G9", ">=", "count", 30, "kit"),
-)}
+INDICATORS: dict[str, Indicator] = {
+    i.code: i
+    for i in (
+        Indicator("ces_easy_share", "G1", ">=", "percent", 70, "kit"),
+        Indicator("channels_used", "G1", ">=", "count", 4, "kit"),
+        Indicator("first_response_sla", "G2", ">=", "percent", 95, "seeds"),
+        Indicator("reopen_rate", "G3", "<=", "percent", 5, "kit"),
+        Indicator("assurance_gap", "G3", ">=", "scale", -0.5, "kit"),
+        Indicator("nps", "G4", ">=", "points", 30, "kit"),
+        Indicator("csat", "G4", ">=", "percent", 90, "kit"),
+        Indicator("servqual_gap", "G5", ">=", "scale", -0.5, "kit"),
+        Indicator("resolved_24h", "G5", ">=", "percent", 95, "seeds"),
+        Indicator("fcr", "G6", ">=", "percent", 70, "kit"),
+        Indicator("resolution_satisfaction", "G6", ">=", "percent", 95, "seeds"),
+        Indicator("compensation_per_complaint", "G7", "<=", "yuan", 50, "kit"),
+        Indicator("contacts_per_resolution", "G7", "<=", "ratio", 1.5, "kit"),
+        Indicator("skill_complaint_share", "G8", "<=", "percent", 15, "kit"),
+        Indicator("authority_compliance", "G8", ">=", "percent", 100, "seeds"),
+        Indicator("follow_up_rate", "G9", ">=", "percent", 95, "kit"),
+        Indicator("survey_responses", "G9", ">=", "count", 30, "kit"),
+    )
+}
 #: Complaint categories that point at staff skill (G8).
 SKILL_CATEGORIES = ("service_attitude", "staff_knowledge")
 
@@ -184,7 +206,11 @@ def save_goals(workspace: Any, goals: QualityGoals | Mapping[str, float]) -> Pat
     """Save the goals to ``<workspace>/goals.yaml`` atomically, keeping the previous version in ``.history/``."""
     from kit.core.store import save_yaml_model
 
-    model = goals if isinstance(goals, QualityGoals) else QualityGoals(source="workshop", targets=default_targets() | dict(goals))
+    model = (
+        goals
+        if isinstance(goals, QualityGoals)
+        else QualityGoals(source="workshop", targets=default_targets() | dict(goals))
+    )
     header = "\n".join([t("goals.header.file", "zh"), t("goals.header.file", "en")])
     return save_yaml_model(_folder(workspace) / GOALS_FILE, model, header=header)
 
@@ -192,5 +218,3 @@ def save_goals(workspace: Any, goals: QualityGoals | Mapping[str, float]) -> Pat
 def goals_note(source: str, lang: str) -> str:
     """One line saying where the targets come from."""
     return t(f"goals.note.{source}", lang)
-
-

@@ -77,10 +77,25 @@ from kit.core.errors import DataError, ParameterError
 from kit.core.i18n import check_lang, label_of, t
 
 __all__ = [
-    "CATEGORIES", "DEFAULT_MARGIN", "EVALUATION_TABLE", "FONG_Z", "KanoResult", "PRIORITY",
-    "RESULT_COLUMNS", "better_worse_points", "classify", "describe_feature", "feature_label",
-    "kano_analysis", "kano_counts", "kano_counts_long", "kano_evaluate", "kano_features", "kano_scatter",
-    "kano_table", "label_offsets",
+    "CATEGORIES",
+    "DEFAULT_MARGIN",
+    "EVALUATION_TABLE",
+    "FONG_Z",
+    "KanoResult",
+    "PRIORITY",
+    "RESULT_COLUMNS",
+    "better_worse_points",
+    "classify",
+    "describe_feature",
+    "feature_label",
+    "kano_analysis",
+    "kano_counts",
+    "kano_counts_long",
+    "kano_evaluate",
+    "kano_features",
+    "kano_scatter",
+    "kano_table",
+    "label_offsets",
 ]
 
 #: The six KANO categories in the column order of every table of this module.
@@ -105,9 +120,21 @@ _CELL_CODE = np.array([CATEGORIES.index(c) for row in EVALUATION_TABLE for c in 
 _PRIO_INDEX = np.array([CATEGORIES.index(c) for c in PRIORITY])
 
 RESULT_COLUMNS = [
-    "n", *CATEGORIES, *(f"pct_{c}" for c in CATEGORIES), "category_max", "category", "rule_applied",
-    "better", "worse", "category_strength", "total_strength",
-    "fong_first", "fong_second", "fong_difference", "fong_threshold", "fong_significant",
+    "n",
+    *CATEGORIES,
+    *(f"pct_{c}" for c in CATEGORIES),
+    "category_max",
+    "category",
+    "rule_applied",
+    "better",
+    "worse",
+    "category_strength",
+    "total_strength",
+    "fong_first",
+    "fong_second",
+    "fong_difference",
+    "fong_threshold",
+    "fong_significant",
 ]
 
 
@@ -151,13 +178,17 @@ def classify(functional: Any, dysfunctional: Any) -> pd.Series:
     f = _answers(functional, "functional")
     d = _answers(dysfunctional, "dysfunctional")
     if len(f) != len(d):
-        raise ParameterError.from_key("kano.error.length_mismatch", column="dysfunctional", n_func=len(f), n_dysf=len(d))
+        raise ParameterError.from_key(
+            "kano.error.length_mismatch", column="dysfunctional", n_func=len(f), n_dysf=len(d)
+        )
     codes = _codes(f, d)
     index = functional.index if isinstance(functional, pd.Series) else None
     return pd.Series(pd.Categorical.from_codes(codes, categories=list(CATEGORIES)), index=index, name="kano")
 
 
-def kano_features(frame: pd.DataFrame, *, prefix: str = "kano_", func_suffix: str = "_func", dysf_suffix: str = "_dysf") -> list[str]:
+def kano_features(
+    frame: pd.DataFrame, *, prefix: str = "kano_", func_suffix: str = "_func", dysf_suffix: str = "_dysf"
+) -> list[str]:
     """Feature names found in a wide answer table (columns ``<prefix><feature><suffix>``), in column order."""
     pattern = re.compile(re.escape(prefix) + r"(.+)" + re.escape(func_suffix) + "$")
     found = [m.group(1) for m in (pattern.match(str(c)) for c in frame.columns) if m]
@@ -205,7 +236,11 @@ def kano_counts(
     >>> kano_counts(df).loc["x"].tolist()
     [1, 0, 1, 0, 0, 0]
     """
-    names = list(features) if features is not None else kano_features(answers, prefix=prefix, func_suffix=func_suffix, dysf_suffix=dysf_suffix)
+    names = (
+        list(features)
+        if features is not None
+        else kano_features(answers, prefix=prefix, func_suffix=func_suffix, dysf_suffix=dysf_suffix)
+    )
     if not names:
         raise DataError.from_key("kano.error.no_features", column=f"{prefix}…{func_suffix}")
     func_cols = [f"{prefix}{f}{func_suffix}" for f in names]
@@ -399,7 +434,9 @@ def feature_label(feature: str, lang: str, names: Mapping[str, str] | None = Non
     return label_of("kano.feature", feature, lang)
 
 
-def better_worse_points(result: KanoResult, *, lang: str | None = None, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+def better_worse_points(
+    result: KanoResult, *, lang: str | None = None, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """The data of the Better/Worse scatter plot (Berger et al. 1993; Timko's two-dimensional view).
 
     Returns
@@ -510,16 +547,37 @@ def kano_scatter(
     ax.set_ylim(0, 1)
     ax.axvline(threshold, color="#888888", linestyle="--", linewidth=1)
     ax.axhline(threshold, color="#888888", linestyle="--", linewidth=1)
-    quadrant = {"A": (0.02, 0.98, "left", "top"), "O": (0.98, 0.98, "right", "top"), "M": (0.98, 0.02, "right", "bottom"), "I": (0.02, 0.02, "left", "bottom")}
+    quadrant = {
+        "A": (0.02, 0.98, "left", "top"),
+        "O": (0.98, 0.98, "right", "top"),
+        "M": (0.98, 0.02, "right", "bottom"),
+        "I": (0.02, 0.02, "left", "bottom"),
+    }
     for cat, (qx, qy, ha, va) in quadrant.items():
-        ax.text(qx, qy, label_of("kano.category", cat, lang), transform=ax.transAxes, ha=ha, va=va, fontsize=10, color="#555555", style="italic")
+        ax.text(
+            qx,
+            qy,
+            label_of("kano.category", cat, lang),
+            transform=ax.transAxes,
+            ha=ha,
+            va=va,
+            fontsize=10,
+            color="#555555",
+            style="italic",
+        )
     for cat in CATEGORIES:
         sub = points[points["category"] == cat]
         if sub.empty:
             continue
         ax.scatter(
-            sub["x"], sub["y"], s=40 + 160 * sub["n"] / max(points["n"].max(), 1),
-            marker=_MARKERS[cat], color=_GREYS[cat], edgecolor="black", linewidth=0.6, zorder=3,
+            sub["x"],
+            sub["y"],
+            s=40 + 160 * sub["n"] / max(points["n"].max(), 1),
+            marker=_MARKERS[cat],
+            color=_GREYS[cat],
+            edgecolor="black",
+            linewidth=0.6,
+            zorder=3,
             label=label_of("kano.category", cat, lang),
         )
     offsets = label_offsets(points["x"].to_numpy(float), points["y"].to_numpy(float))
@@ -534,7 +592,9 @@ def kano_scatter(
     return fig
 
 
-def kano_table(result: KanoResult, lang: str, *, names: Mapping[str, str] | None = None, digits: int = 2) -> pd.DataFrame:
+def kano_table(
+    result: KanoResult, lang: str, *, names: Mapping[str, str] | None = None, digits: int = 2
+) -> pd.DataFrame:
     """A display table in ``lang``: feature name, counts, category, Better/Worse, strengths, Fong verdict.
 
     Examples
@@ -557,7 +617,9 @@ def kano_table(result: KanoResult, lang: str, *, names: Mapping[str, str] | None
     out["category_strength"] = tab["category_strength"].round(1)
     out["total_strength"] = tab["total_strength"].round(1)
     sig = tab["fong_significant"]
-    out["fong"] = np.where(sig.isna(), "", np.where(sig.fillna(False), t("kano.text.fong_sig", lang), t("kano.text.fong_ns", lang)))
+    out["fong"] = np.where(
+        sig.isna(), "", np.where(sig.fillna(False), t("kano.text.fong_sig", lang), t("kano.text.fong_ns", lang))
+    )
     headers = {c: label_of("kano.column", c, lang) for c in out.columns}
     return out.rename(columns=headers).reset_index(drop=True)
 
@@ -572,8 +634,13 @@ def describe_feature(result: KanoResult, feature: str, lang: str, *, names: Mapp
     if row["n"] == 0:
         return t("kano.text.no_answers", lang, feature=name)
     text = t(
-        "kano.text.summary", lang, feature=name, category=label_of("kano.category", row["category"], lang),
-        n=int(row["n"]), better=_fmt(row["better"]), worse=_fmt(row["worse"]),
+        "kano.text.summary",
+        lang,
+        feature=name,
+        category=label_of("kano.category", row["category"], lang),
+        n=int(row["n"]),
+        better=_fmt(row["better"]),
+        worse=_fmt(row["worse"]),
     )
     if bool(row["rule_applied"]):
         text += t("kano.text.rule_applied", lang, mode=label_of("kano.category", row["category_max"], lang))

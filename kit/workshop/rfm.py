@@ -20,24 +20,43 @@ __all__ = ["SEGMENTS", "rfm_scores", "rfm_segment", "rfm_summary", "rfm_table", 
 # --------------------------------------------------------------------------------------------
 #: Segment rules, first match wins; ``fm`` is the rounded mean of the F and M scores.
 SEGMENTS: tuple[str, ...] = (
-    "champions", "loyal", "new", "potential_loyalist", "need_attention", "about_to_sleep",
-    "cant_lose", "at_risk", "hibernating", "lost",
+    "champions",
+    "loyal",
+    "new",
+    "potential_loyalist",
+    "need_attention",
+    "about_to_sleep",
+    "cant_lose",
+    "at_risk",
+    "hibernating",
+    "lost",
 )
 
 
 _SEGMENT_PRIORITY: dict[str, Priority] = {
-    "champions": "high", "loyal": "high", "new": "medium", "potential_loyalist": "medium",
-    "need_attention": "medium", "about_to_sleep": "medium", "cant_lose": "high", "at_risk": "high",
-    "hibernating": "low", "lost": "low",
+    "champions": "high",
+    "loyal": "high",
+    "new": "medium",
+    "potential_loyalist": "medium",
+    "need_attention": "medium",
+    "about_to_sleep": "medium",
+    "cant_lose": "high",
+    "at_risk": "high",
+    "hibernating": "low",
+    "lost": "low",
 }
 
 
 _SEGMENT_NEEDS: dict[str, list[str]] = {  # segment -> feature codes of SEED_NEEDS
-    "champions": ["remember_preferences", "proactive_follow_up"], "loyal": ["remember_preferences", "personalised_solution"],
-    "new": ["fast_response", "progress_updates"], "potential_loyalist": ["personalised_solution", "proactive_follow_up"],
-    "need_attention": ["progress_updates", "proactive_follow_up"], "about_to_sleep": ["proactive_follow_up", "fast_response"],
+    "champions": ["remember_preferences", "proactive_follow_up"],
+    "loyal": ["remember_preferences", "personalised_solution"],
+    "new": ["fast_response", "progress_updates"],
+    "potential_loyalist": ["personalised_solution", "proactive_follow_up"],
+    "need_attention": ["progress_updates", "proactive_follow_up"],
+    "about_to_sleep": ["proactive_follow_up", "fast_response"],
     "cant_lose": ["personalised_solution", "clear_compensation_policy"],
-    "at_risk": ["clear_compensation_policy", "proactive_follow_up"], "hibernating": ["fast_response"],
+    "at_risk": ["clear_compensation_policy", "proactive_follow_up"],
+    "hibernating": ["fast_response"],
     "lost": ["clear_compensation_policy"],
 }
 
@@ -110,7 +129,11 @@ def rfm_scores(
     if frame.empty:
         raise DataError.from_key("customers.error.no_rows", column=date_col)
     ref = pd.Timestamp(as_of) if as_of is not None else frame["_when"].max().normalize() + pd.Timedelta(days=1)
-    agg = frame.groupby(keys, sort=True).agg(last_purchase=("_when", "max"), frequency=("_when", "size"), monetary=("_amount", "sum")).reset_index()
+    agg = (
+        frame.groupby(keys, sort=True)
+        .agg(last_purchase=("_when", "max"), frequency=("_when", "size"), monetary=("_amount", "sum"))
+        .reset_index()
+    )
     agg["recency_days"] = (ref - agg["last_purchase"]).dt.days.astype(np.int64)
     groups = agg[group_col] if group_col is not None else None
     agg["r_score"] = _scores(-agg["recency_days"].astype("float64"), groups, bins)
@@ -119,7 +142,18 @@ def rfm_scores(
     agg["rfm"] = agg["r_score"].astype(str) + agg["f_score"].astype(str) + agg["m_score"].astype(str)
     agg["segment"] = rfm_segment(agg["r_score"], agg["f_score"], agg["m_score"], bins=bins)
     agg["monetary"] = agg["monetary"].round(2)
-    cols = [*keys, "last_purchase", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "rfm", "segment"]
+    cols = [
+        *keys,
+        "last_purchase",
+        "recency_days",
+        "frequency",
+        "monetary",
+        "r_score",
+        "f_score",
+        "m_score",
+        "rfm",
+        "segment",
+    ]
     return agg[cols]
 
 
@@ -224,8 +258,9 @@ def segment_to_customer_type(
     ('rfm_at_risk', 'at-risk customers', 'high', 'rfm')
     """
     if segment not in SEGMENTS:
-        raise ParameterError.from_key("customers.error.unknown_segment", column="segment", segment=repr(segment),
-                                      known=", ".join(SEGMENTS))
+        raise ParameterError.from_key(
+            "customers.error.unknown_segment", column="segment", segment=repr(segment), known=", ".join(SEGMENTS)
+        )
     share = None
     if summary is not None and segment in summary.index:
         col = "revenue_share" if share_basis == "revenue" else "customer_share"

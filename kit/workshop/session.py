@@ -20,12 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kit.core.periods import filter_period
-from kit.core.errors import WorkspaceError
 from kit.core.display import format_share
+from kit.core.errors import WorkspaceError, set_message_language
 from kit.core.i18n import t
+from kit.core.periods import filter_period
 from kit.intake.load import Chain, load_chain
-from kit.core.errors import set_message_language
 from kit.run.params import WorkshopParams, validate_params
 from kit.workshop.workspace import Workspace, create_workspace, open_workspace
 
@@ -33,7 +32,12 @@ if TYPE_CHECKING:
     from kit.workshop.card import StandardsCard
 
 __all__ = [
-    "DEFAULT_WORKSPACE", "Workshop", "open_workshop", "project_root", "resolve_workspace", "sla_table",
+    "DEFAULT_WORKSPACE",
+    "Workshop",
+    "open_workshop",
+    "project_root",
+    "resolve_workspace",
+    "sla_table",
     "write_card",
 ]
 
@@ -114,8 +118,16 @@ def open_workshop(**raw: Any) -> Workshop:
     times = chain.complaints.data.select_dtypes("datetime")
     extracted = times.max().max() if not times.empty else period_end
     as_of = min(period_end, extracted) if pd.notna(extracted) else period_end
-    return Workshop(params=params, workspace=ws, workspace_note=note, chain=chain, complaints=complaints,
-                    surveys=surveys, transactions=transactions, as_of=as_of)
+    return Workshop(
+        params=params,
+        workspace=ws,
+        workspace_note=note,
+        chain=chain,
+        complaints=complaints,
+        surveys=surveys,
+        transactions=transactions,
+        as_of=as_of,
+    )
 
 
 def sla_table(standards: Any, lang: str) -> pd.DataFrame:
@@ -131,19 +143,22 @@ def sla_table(standards: Any, lang: str) -> pd.DataFrame:
     from kit.workshop.standards import ANY
 
     anyone = t("widgets.option.any", lang)
-    rows = [{
-        "metric": t(f"widgets.option.{r.metric}", lang),
-        "channel": anyone if r.channel == ANY else label_of("channel", r.channel, lang),
-        "tier": anyone if r.tier == ANY else label_of("tier", r.tier, lang),
-        "target_minutes": f"{r.target_minutes:g}",
-        "clock": t(f"widgets.option.{r.clock}", lang),
-        "required": format_share(r.required_attainment),
-    } for r in standards.sla]
+    rows = [
+        {
+            "metric": t(f"widgets.option.{r.metric}", lang),
+            "channel": anyone if r.channel == ANY else label_of("channel", r.channel, lang),
+            "tier": anyone if r.tier == ANY else label_of("tier", r.tier, lang),
+            "target_minutes": f"{r.target_minutes:g}",
+            "clock": t(f"widgets.option.{r.clock}", lang),
+            "required": format_share(r.required_attainment),
+        }
+        for r in standards.sla
+    ]
     frame = pd.DataFrame(rows, columns=["metric", "channel", "tier", "target_minutes", "clock", "required"])
     return frame.rename(columns={c: t(f"widgets.field.{c}", lang) for c in frame.columns})
 
 
-def write_card(workshop: Workshop, standards: Any) -> "StandardsCard":
+def write_card(workshop: Workshop, standards: Any) -> StandardsCard:
     """Write the standards card into the workspace and return it for display in the notebook.
 
     The file is ``<workspace>/standards_card.<lang>.html`` (``standards_card.<store>.<lang>.html``
@@ -155,7 +170,7 @@ def write_card(workshop: Workshop, standards: Any) -> "StandardsCard":
 
     store = workshop.params.store_id or None
     html = standards_card_html(standards, workshop.lang, store_id=store)
-    path = write_standards_card(workshop.workspace.path / card_filename(workshop.lang, store), standards, workshop.lang, store_id=store)
+    path = write_standards_card(
+        workshop.workspace.path / card_filename(workshop.lang, store), standards, workshop.lang, store_id=store
+    )
     return StandardsCard(html, workshop.lang, store_id=store, path=path)
-
-

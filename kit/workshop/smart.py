@@ -44,7 +44,12 @@ from kit.core.i18n import check_lang, label_of, t
 from kit.workshop.standards import ServiceStandards, SmartStandard
 
 __all__ = [
-    "CRITERIA", "MAX_GAIN_POINTS", "format_target", "smart_display", "smart_verdict", "smart_verdicts",
+    "CRITERIA",
+    "MAX_GAIN_POINTS",
+    "format_target",
+    "smart_display",
+    "smart_verdict",
+    "smart_verdicts",
 ]
 
 CRITERIA = ("specific", "measurable", "achievable", "relevant", "time_bound")
@@ -124,7 +129,18 @@ def smart_verdicts(
     items = list(standards.smart if isinstance(standards, ServiceStandards) else standards)
     hist = _history(history)
     must = None if must_be is None else {str(m) for m in must_be}
-    columns = ["id", "group", "title", *CRITERIA, "smart", "today", "goal", "gap_points", *(f"note_{c}" for c in CRITERIA), "summary"]
+    columns = [
+        "id",
+        "group",
+        "title",
+        *CRITERIA,
+        "smart",
+        "today",
+        "goal",
+        "gap_points",
+        *(f"note_{c}" for c in CRITERIA),
+        "summary",
+    ]
     if not items:
         return pd.DataFrame(columns=columns)
 
@@ -134,7 +150,11 @@ def smart_verdicts(
     measurable = frame["target"].notna() & ~blank("unit")
 
     rate = frame["unit"].eq("percent") & frame["operator"].eq(">=") & frame["target"].notna()
-    goal = frame["required_attainment"].astype("float64").where(frame["required_attainment"].notna(), frame["target"].astype("float64") / 100.0)
+    goal = (
+        frame["required_attainment"]
+        .astype("float64")
+        .where(frame["required_attainment"].notna(), frame["target"].astype("float64") / 100.0)
+    )
     goal = goal.where(frame["required_attainment"].notna() | rate)
     measured = frame["id"].map(hist).astype("float64")
     gap = ((goal - measured) * 100.0).round(1)
@@ -159,16 +179,16 @@ def smart_verdicts(
             "time_bound": time_bound.astype("boolean"),
         }
     )
-    out["smart"] = (out["specific"] & out["measurable"] & out["achievable"].fillna(False) & out["relevant"] & out["time_bound"]).astype("boolean")
+    out["smart"] = (
+        out["specific"] & out["measurable"] & out["achievable"].fillna(False) & out["relevant"] & out["time_bound"]
+    ).astype("boolean")
     out["today"] = measured
     out["goal"] = goal
     out["gap_points"] = gap
     # The explanations are short texts composed per standard (a workshop has tens of standards).
     out["note_specific"] = [_note_specific(s, lang) for s in items]
     out["note_measurable"] = [_note_measurable(s, lang) for s in items]
-    out["note_achievable"] = [
-        _note_achievable(m, g, d, max_gain_points, lang) for m, g, d in zip(measured, goal, gap)
-    ]
+    out["note_achievable"] = [_note_achievable(m, g, d, max_gain_points, lang) for m, g, d in zip(measured, goal, gap)]
     out["note_relevant"] = [_note_relevant(s, must, lang) for s in items]
     out["note_time_bound"] = [_note_time(s, today, lang) for s in items]
     out["summary"] = [_summary(row, lang) for row in out[list(CRITERIA)].itertuples(index=False)]
@@ -185,7 +205,9 @@ def smart_display(verdicts: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The verdicts as a table for people: ✓ / ✗ / ? per letter, headers and group names in ``lang``."""
     check_lang(lang)
     mark = lambda s: np.where(s.isna(), "?", np.where(s.fillna(False), "✓", "✗"))  # noqa: E731
-    out = pd.DataFrame({"group": verdicts["group"].map(lambda g: label_of("standards.group", g, lang)), "title": verdicts["title"]})
+    out = pd.DataFrame(
+        {"group": verdicts["group"].map(lambda g: label_of("standards.group", g, lang)), "title": verdicts["title"]}
+    )
     for c in (*CRITERIA, "smart"):
         out[c] = mark(verdicts[c])
     out["summary"] = verdicts["summary"]
@@ -193,7 +215,9 @@ def smart_display(verdicts: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _note_specific(s: SmartStandard, lang: str) -> str:
-    missing = [label_of("standards.field", f, lang) for f in ("metric", "scope") if not str(getattr(s, f) or "").strip()]
+    missing = [
+        label_of("standards.field", f, lang) for f in ("metric", "scope") if not str(getattr(s, f) or "").strip()
+    ]
     if missing:
         return t("standards.smart.specific_no", lang, missing=("、" if lang == "zh" else ", ").join(missing))
     return t("standards.smart.specific_ok", lang, metric=s.metric, scope=s.scope)
@@ -201,7 +225,11 @@ def _note_specific(s: SmartStandard, lang: str) -> str:
 
 def _note_measurable(s: SmartStandard, lang: str) -> str:
     if s.target is None or not s.unit.strip():
-        missing = [label_of("standards.field", f, lang) for f, bad in (("target", s.target is None), ("unit", not s.unit.strip())) if bad]
+        missing = [
+            label_of("standards.field", f, lang)
+            for f, bad in (("target", s.target is None), ("unit", not s.unit.strip()))
+            if bad
+        ]
         return t("standards.smart.measurable_no", lang, missing=("、" if lang == "zh" else ", ").join(missing))
     return t("standards.smart.measurable_ok", lang, target=format_target(s, lang))
 
@@ -216,8 +244,13 @@ def _note_achievable(measured: float, goal: float, gap: float, max_gain: float, 
     if gap <= max_gain + 1e-9:
         return t("standards.smart.achievable_ok", lang, today=_pct(measured), goal=_pct(goal), gap=_num(gap))
     return t(
-        "standards.smart.achievable_no", lang, today=_pct(measured), goal=_pct(goal), gap=_num(gap),
-        max=_num(max_gain), step=_pct(min(measured + max_gain / 100.0, goal)),
+        "standards.smart.achievable_no",
+        lang,
+        today=_pct(measured),
+        goal=_pct(goal),
+        gap=_num(gap),
+        max=_num(max_gain),
+        step=_pct(min(measured + max_gain / 100.0, goal)),
     )
 
 
@@ -226,7 +259,9 @@ def _note_relevant(s: SmartStandard, must: set[str] | None, lang: str) -> str:
 
     parts = []
     if s.servqual:
-        parts.append(t("standards.smart.relevant_servqual", lang, dimension=label_of("standards.servqual", s.servqual, lang)))
+        parts.append(
+            t("standards.smart.relevant_servqual", lang, dimension=label_of("standards.servqual", s.servqual, lang))
+        )
     if s.kano_need:
         need = feature_label(s.kano_need, lang)
         if must is None or s.kano_need in must:

@@ -35,14 +35,33 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kit.core.validation import invalid
 from kit.core.errors import ParameterError
+from kit.core.validation import invalid
 
 __all__ = [
-    "ANY", "AuthorityLimit", "CalendarSettings", "FollowUp", "GROUPS", "Group", "Holiday", "Metric",
-    "OpeningHours", "ROLES", "SERVQUAL_DIMENSIONS", "ServiceStandards", "ServqualDimension", "SlaRule",
-    "SmartStandard", "Standards", "UNITS", "assign_targets", "default_service_standards",
-    "default_standards", "required_approver", "rules_table", "store_calendars",
+    "ANY",
+    "AuthorityLimit",
+    "CalendarSettings",
+    "FollowUp",
+    "GROUPS",
+    "Group",
+    "Holiday",
+    "Metric",
+    "OpeningHours",
+    "ROLES",
+    "SERVQUAL_DIMENSIONS",
+    "ServiceStandards",
+    "ServqualDimension",
+    "SlaRule",
+    "SmartStandard",
+    "Standards",
+    "UNITS",
+    "assign_targets",
+    "default_service_standards",
+    "default_standards",
+    "required_approver",
+    "rules_table",
+    "store_calendars",
 ]
 
 Metric = Literal["first_response", "resolution"]
@@ -125,7 +144,9 @@ def assign_targets(
     rules = rules[rules["metric"] == metric]
     pairs = frame[[channel_col, tier_col]].drop_duplicates().rename(columns={channel_col: "_ch", tier_col: "_tier"})
     cand = pairs.merge(rules, how="cross")
-    ok = ((cand["channel"] == ANY) | (cand["channel"] == cand["_ch"])) & ((cand["tier"] == ANY) | (cand["tier"] == cand["_tier"]))
+    ok = ((cand["channel"] == ANY) | (cand["channel"] == cand["_ch"])) & (
+        (cand["tier"] == ANY) | (cand["tier"] == cand["_tier"])
+    )
     best = (
         cand[ok]
         .sort_values(["specificity", "rule_id"], ascending=[False, True], kind="stable")
@@ -367,7 +388,16 @@ class ServiceStandards(Standards):
     authority: list[AuthorityLimit] = Field(default_factory=_default_authority)
 
     #: Key order of the YAML file (people read it top-down).
-    yaml_order: ClassVar[tuple[str, ...]] = ("version", "name", "source", "smart", "sla", "follow_up", "authority", "calendar")
+    yaml_order: ClassVar[tuple[str, ...]] = (
+        "version",
+        "name",
+        "source",
+        "smart",
+        "sla",
+        "follow_up",
+        "authority",
+        "calendar",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> ServiceStandards:
@@ -412,54 +442,162 @@ def default_service_standards(review_date: _date | None = None) -> ServiceStanda
     """
     rd = review_date
     smart = [
-        SmartStandard(id="greeting_7s", group="attitude_skills", title_zh="顾客进店 7 秒内微笑问候",
-                      title_en="Greet every customer with a smile within 7 seconds",
-                      metric="进店到问候的秒数（神秘顾客检查）", scope="所有门店，卖场与服务台",
-                      operator="<=", target=7, unit="seconds", required_attainment=0.9, servqual="assurance", review_date=rd),
-        SmartStandard(id="record_accuracy", group="attitude_skills", title_zh="投诉记录完整准确",
-                      title_en="Complaint records complete and accurate",
-                      metric="抽查合格的投诉记录占比", scope="所有门店，每月每店抽查 20 条",
-                      operator=">=", target=98, unit="percent", servqual="reliability", review_date=rd),
-        SmartStandard(id="service_training", group="attitude_skills", title_zh="一线员工每季度服务培训不少于 8 小时",
-                      title_en="At least 8 hours of service training per front-line employee per quarter",
-                      metric="每人每季度服务培训小时数", scope="所有一线员工",
-                      operator=">=", target=8, unit="hours", required_attainment=0.95, servqual="assurance", review_date=rd),
-        SmartStandard(id="phone_three_rings", group="service_process", title_zh="电话响铃三声内接听",
-                      title_en="Answer the phone within three rings",
-                      metric="接听前的响铃次数", scope="所有门店及客服热线",
-                      operator="<=", target=3, unit="rings", required_attainment=0.95, servqual="responsiveness",
-                      kano_need="fast_response", review_date=rd),
-        SmartStandard(id="email_24h", group="service_process", title_zh="电子邮件 24 小时内回复",
-                      title_en="Reply to e-mail within 24 hours",
-                      metric="电子邮件首次回复时间", scope="所有电子邮件咨询与投诉",
-                      operator="<=", target=24, unit="hours", required_attainment=0.95, servqual="responsiveness",
-                      kano_need="fast_response", review_date=rd),
-        SmartStandard(id="urgent_30min", group="service_process", title_zh="紧急投诉 30 分钟内首次响应",
-                      title_en="First response to urgent complaints within 30 minutes",
-                      metric="紧急投诉首次响应时间", scope="所有渠道的紧急投诉",
-                      operator="<=", target=30, unit="minutes", required_attainment=0.95, servqual="responsiveness",
-                      kano_need="fast_response", review_date=rd),
-        SmartStandard(id="normal_2h", group="service_process", title_zh="一般投诉和咨询 2 小时内首次响应",
-                      title_en="First response to normal complaints and inquiries within 2 hours",
-                      metric="一般投诉和咨询首次响应时间", scope="电话、在线、门店、App、社交媒体渠道",
-                      operator="<=", target=2, unit="hours", required_attainment=0.95, servqual="responsiveness",
-                      kano_need="fast_response", review_date=rd),
-        SmartStandard(id="resolve_24h", group="service_process", title_zh="投诉 24 小时内解决（黄金 24 小时）",
-                      title_en="Resolve complaints within 24 hours (the golden window)",
-                      metric="从受理到解决的时间", scope="所有投诉",
-                      operator="<=", target=24, unit="hours", required_attainment=0.95, servqual="reliability", review_date=rd),
-        SmartStandard(id="callback_48h", group="service_process", title_zh="解决后 48 小时内回访确认满意",
-                      title_en="Call back within 48 hours of the fix to confirm satisfaction",
-                      metric="解决到回访的时间", scope="紧急投诉和一般投诉",
-                      operator="<=", target=48, unit="hours", required_attainment=0.95, servqual="empathy", review_date=rd),
-        SmartStandard(id="sla_attainment", group="performance", title_zh="响应时限达标率不低于 95%",
-                      title_en="Response-time attainment of at least 95 %",
-                      metric="在时限内首次响应的投诉占比", scope="每家门店，按月统计",
-                      operator=">=", target=95, unit="percent", servqual="responsiveness", kano_need="fast_response", review_date=rd),
-        SmartStandard(id="resolution_satisfaction", group="performance", title_zh="投诉处理满意度不低于 95%",
-                      title_en="Complaint-resolution satisfaction of at least 95 %",
-                      metric="对处理结果满意（4–5 分）的回访占比", scope="每家门店，按月统计",
-                      operator=">=", target=95, unit="percent", servqual="reliability", review_date=rd),
+        SmartStandard(
+            id="greeting_7s",
+            group="attitude_skills",
+            title_zh="顾客进店 7 秒内微笑问候",
+            title_en="Greet every customer with a smile within 7 seconds",
+            metric="进店到问候的秒数（神秘顾客检查）",
+            scope="所有门店，卖场与服务台",
+            operator="<=",
+            target=7,
+            unit="seconds",
+            required_attainment=0.9,
+            servqual="assurance",
+            review_date=rd,
+        ),
+        SmartStandard(
+            id="record_accuracy",
+            group="attitude_skills",
+            title_zh="投诉记录完整准确",
+            title_en="Complaint records complete and accurate",
+            metric="抽查合格的投诉记录占比",
+            scope="所有门店，每月每店抽查 20 条",
+            operator=">=",
+            target=98,
+            unit="percent",
+            servqual="reliability",
+            review_date=rd,
+        ),
+        SmartStandard(
+            id="service_training",
+            group="attitude_skills",
+            title_zh="一线员工每季度服务培训不少于 8 小时",
+            title_en="At least 8 hours of service training per front-line employee per quarter",
+            metric="每人每季度服务培训小时数",
+            scope="所有一线员工",
+            operator=">=",
+            target=8,
+            unit="hours",
+            required_attainment=0.95,
+            servqual="assurance",
+            review_date=rd,
+        ),
+        SmartStandard(
+            id="phone_three_rings",
+            group="service_process",
+            title_zh="电话响铃三声内接听",
+            title_en="Answer the phone within three rings",
+            metric="接听前的响铃次数",
+            scope="所有门店及客服热线",
+            operator="<=",
+            target=3,
+            unit="rings",
+            required_attainment=0.95,
+            servqual="responsiveness",
+            kano_need="fast_response",
+            review_date=rd,
+        ),
+        SmartStandard(
+            id="email_24h",
+            group="service_process",
+            title_zh="电子邮件 24 小时内回复",
+            title_en="Reply to e-mail within 24 hours",
+            metric="电子邮件首次回复时间",
+            scope="所有电子邮件咨询与投诉",
+            operator="<=",
+            target=24,
+            unit="hours",
+            required_attainment=0.95,
+            servqual="responsiveness",
+            kano_need="fast_response",
+            review_date=rd,
+        ),
+        SmartStandard(
+            id="urgent_30min",
+            group="service_process",
+            title_zh="紧急投诉 30 分钟内首次响应",
+            title_en="First response to urgent complaints within 30 minutes",
+            metric="紧急投诉首次响应时间",
+            scope="所有渠道的紧急投诉",
+            operator="<=",
+            target=30,
+            unit="minutes",
+            required_attainment=0.95,
+            servqual="responsiveness",
+            kano_need="fast_response",
+            review_date=rd,
+        ),
+        SmartStandard(
+            id="normal_2h",
+            group="service_process",
+            title_zh="一般投诉和咨询 2 小时内首次响应",
+            title_en="First response to normal complaints and inquiries within 2 hours",
+            metric="一般投诉和咨询首次响应时间",
+            scope="电话、在线、门店、App、社交媒体渠道",
+            operator="<=",
+            target=2,
+            unit="hours",
+            required_attainment=0.95,
+            servqual="responsiveness",
+            kano_need="fast_response",
+            review_date=rd,
+        ),
+        SmartStandard(
+            id="resolve_24h",
+            group="service_process",
+            title_zh="投诉 24 小时内解决（黄金 24 小时）",
+            title_en="Resolve complaints within 24 hours (the golden window)",
+            metric="从受理到解决的时间",
+            scope="所有投诉",
+            operator="<=",
+            target=24,
+            unit="hours",
+            required_attainment=0.95,
+            servqual="reliability",
+            review_date=rd,
+        ),
+        SmartStandard(
+            id="callback_48h",
+            group="service_process",
+            title_zh="解决后 48 小时内回访确认满意",
+            title_en="Call back within 48 hours of the fix to confirm satisfaction",
+            metric="解决到回访的时间",
+            scope="紧急投诉和一般投诉",
+            operator="<=",
+            target=48,
+            unit="hours",
+            required_attainment=0.95,
+            servqual="empathy",
+            review_date=rd,
+        ),
+        SmartStandard(
+            id="sla_attainment",
+            group="performance",
+            title_zh="响应时限达标率不低于 95%",
+            title_en="Response-time attainment of at least 95 %",
+            metric="在时限内首次响应的投诉占比",
+            scope="每家门店，按月统计",
+            operator=">=",
+            target=95,
+            unit="percent",
+            servqual="responsiveness",
+            kano_need="fast_response",
+            review_date=rd,
+        ),
+        SmartStandard(
+            id="resolution_satisfaction",
+            group="performance",
+            title_zh="投诉处理满意度不低于 95%",
+            title_en="Complaint-resolution satisfaction of at least 95 %",
+            metric="对处理结果满意（4–5 分）的回访占比",
+            scope="每家门店，按月统计",
+            operator=">=",
+            target=95,
+            unit="percent",
+            servqual="reliability",
+            review_date=rd,
+        ),
     ]
     return ServiceStandards(smart=smart, source="seed-defaults")
 
@@ -485,8 +623,13 @@ def required_approver(amounts: pd.Series, standards: ServiceStandards) -> pd.Ser
     return pd.Series(out, index=amounts.index if isinstance(amounts, pd.Series) else None, name="required_role")
 
 
-def store_calendars(stores: pd.DataFrame, settings: CalendarSettings | None = None, *, store_col: str = "store_id",
-                    hours_col: str = "opening_hours") -> dict[str, Any]:
+def store_calendars(
+    stores: pd.DataFrame,
+    settings: CalendarSettings | None = None,
+    *,
+    store_col: str = "store_id",
+    hours_col: str = "opening_hours",
+) -> dict[str, Any]:
     """One :class:`kit.workshop.calendar.StoreCalendar` per store, from the workspace's calendar settings.
 
     A store's own entry in ``settings.hours`` wins, then the ``"*"`` entry, then the store's
@@ -514,8 +657,11 @@ def store_calendars(stores: pd.DataFrame, settings: CalendarSettings | None = No
             hours, lunch = fallback.get(store_id) or "10:00-22:00", None
         closed = settings.closed_on_public_holidays
         out[store_id] = StoreCalendar(
-            hours=hours, lunch=lunch, timezone=settings.timezone,
+            hours=hours,
+            lunch=lunch,
+            timezone=settings.timezone,
             holidays=tuple(h.date for h in settings.public_holidays) if closed else (),
-            workdays=tuple(settings.adjusted_workdays), official="CN" if closed else None,
+            workdays=tuple(settings.adjusted_workdays),
+            official="CN" if closed else None,
         )
     return out

@@ -36,12 +36,19 @@ from typing import Any
 import ipywidgets as w
 from pydantic import ValidationError
 
-from kit.workshop.customer_types import CustomerTypes
 from kit.core.errors import KitError
 from kit.core.i18n import check_lang, label_of, labels, t
-from kit.workshop.standards import ANY, ROLES, ServiceStandards
-from kit.workshop.workspace import Workspace, load_customer_types, load_standards, open_workspace, save_customer_types, save_standards
 from kit.core.validation import problem_text
+from kit.workshop.customer_types import CustomerTypes
+from kit.workshop.standards import ANY, ROLES, ServiceStandards
+from kit.workshop.workspace import (
+    Workspace,
+    load_customer_types,
+    load_standards,
+    open_workspace,
+    save_customer_types,
+    save_standards,
+)
 
 __all__ = ["CustomerTypesForm", "StandardsForm", "needs_to_text", "text_to_needs"]
 
@@ -145,7 +152,9 @@ def text_to_needs(text: str) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         parts = _NEED_SEP.split(line.strip()) + ["", "", "", ""]
-        needs.append({"need_zh": parts[0], "need_en": parts[1], "feature": parts[2] or None, "kano": parts[3].upper() or None})
+        needs.append(
+            {"need_zh": parts[0], "need_en": parts[1], "feature": parts[2] or None, "kano": parts[3].upper() or None}
+        )
     return needs
 
 
@@ -182,7 +191,9 @@ class CustomerTypesForm(_Form):
         self._loading = False
 
         def dd(group: str, key: str) -> w.Dropdown:
-            return w.Dropdown(options=[(v, k) for k, v in labels(group, lang).items()], description=self._tx(f"field.{key}"))
+            return w.Dropdown(
+                options=[(v, k) for k, v in labels(group, lang).items()], description=self._tx(f"field.{key}")
+            )
 
         self.fields: dict[str, w.Widget] = {
             "id": w.Text(description=self._tx("field.id")),
@@ -192,12 +203,17 @@ class CustomerTypesForm(_Form):
             "directness": dd("customers.directness", "directness"),
             "priority": dd("customers.priority", "priority"),
             "share": w.Text(description=self._tx("field.share"), placeholder="0.25"),
-            "share_basis": w.Dropdown(options=[(self._tx(f"option.{k}"), k) for k in ("volume", "revenue")],
-                                      description=self._tx("field.share_basis")),
+            "share_basis": w.Dropdown(
+                options=[(self._tx(f"option.{k}"), k) for k in ("volume", "revenue")],
+                description=self._tx("field.share_basis"),
+            ),
             "description_zh": w.Textarea(description=self._tx("field.description_zh"), layout=_WIDE),
             "description_en": w.Textarea(description=self._tx("field.description_en"), layout=_WIDE),
-            "key_needs": w.Textarea(description=self._tx("field.key_needs"), placeholder=self._tx("help.key_needs"),
-                                    layout=w.Layout(width="95%", height="8em")),
+            "key_needs": w.Textarea(
+                description=self._tx("field.key_needs"),
+                placeholder=self._tx("help.key_needs"),
+                layout=w.Layout(width="95%", height="8em"),
+            ),
         }
         for f in self.fields.values():
             f.style = {"description_width": "9em"}
@@ -284,9 +300,22 @@ class CustomerTypesForm(_Form):
         while f"new_type_{n}" in ids:
             n += 1
         name = self._tx("status.new_name")
-        self.rows.append({"id": f"new_type_{n}", "name_zh": t("widgets.status.new_name", "zh"), "name_en": t("widgets.status.new_name", "en"),
-                          "relation": "external", "directness": "direct", "description_zh": "", "description_en": "",
-                          "key_needs": [], "share": None, "share_basis": "volume", "priority": "medium", "source": "custom"})
+        self.rows.append(
+            {
+                "id": f"new_type_{n}",
+                "name_zh": t("widgets.status.new_name", "zh"),
+                "name_en": t("widgets.status.new_name", "en"),
+                "relation": "external",
+                "directness": "direct",
+                "description_zh": "",
+                "description_en": "",
+                "key_needs": [],
+                "share": None,
+                "share_basis": "volume",
+                "priority": "medium",
+                "source": "custom",
+            }
+        )
         self._refresh_options(len(self.rows) - 1)
         self.status.value = _status_html("info", escape(self._tx("status.added", name=name)))
 
@@ -364,32 +393,57 @@ class StandardsForm(_Form):
         self.add_rule_button.on_click(lambda _b: self.add_rule())
 
         self.fields: dict[str, w.Widget] = {
-            "follow_up_hours": w.FloatText(value=self.base.follow_up.window_hours, description=self._tx("field.follow_up_hours"),
-                                           style={"description_width": "14em"}),
+            "follow_up_hours": w.FloatText(
+                value=self.base.follow_up.window_hours,
+                description=self._tx("field.follow_up_hours"),
+                style={"description_width": "14em"},
+            ),
         }
         limits = {a.role: a.up_to for a in self.base.authority}
         for role in ROLES:
             value = limits.get(role)
             self.fields[f"authority_{role}"] = w.Text(
-                value="" if value is None else f"{value:g}", description=t(f"widgets.role.{role}", lang),
-                disabled=role not in limits, style={"description_width": "10em"})
+                value="" if value is None else f"{value:g}",
+                description=t(f"widgets.role.{role}", lang),
+                disabled=role not in limits,
+                style={"description_width": "10em"},
+            )
         smart_rows = []
         for s in self.base.smart:
-            target = w.Text(value="" if s.target is None else f"{s.target:g}", description=self._tx("field.target"),
-                            layout=w.Layout(width="14em"))
+            target = w.Text(
+                value="" if s.target is None else f"{s.target:g}",
+                description=self._tx("field.target"),
+                layout=w.Layout(width="14em"),
+            )
             review = w.DatePicker(value=s.review_date, description=self._tx("field.review_date"))
             self.fields[f"smart_{s.id}_target"] = target
             self.fields[f"smart_{s.id}_review_date"] = review
-            smart_rows.append(w.HBox([w.Label(s.title(lang), layout=w.Layout(width="24em")), target,
-                                      w.Label(label_of("standards.unit", s.unit, lang) if s.unit else ""), review]))
+            smart_rows.append(
+                w.HBox(
+                    [
+                        w.Label(s.title(lang), layout=w.Layout(width="24em")),
+                        target,
+                        w.Label(label_of("standards.unit", s.unit, lang) if s.unit else ""),
+                        review,
+                    ]
+                )
+            )
         head = lambda key: w.HTML(f"<b>{escape(self._tx(key))}</b>")  # noqa: E731
-        self.widget = w.VBox([
-            head("section.sla"), self._sla_box, self.add_rule_button,
-            head("section.follow_up"), self.fields["follow_up_hours"],
-            head("section.authority"), *[self.fields[f"authority_{r}"] for r in ROLES],
-            head("section.smart"), *smart_rows,
-            self.save_button, self.status,
-        ])
+        self.widget = w.VBox(
+            [
+                head("section.sla"),
+                self._sla_box,
+                self.add_rule_button,
+                head("section.follow_up"),
+                self.fields["follow_up_hours"],
+                head("section.authority"),
+                *[self.fields[f"authority_{r}"] for r in ROLES],
+                head("section.smart"),
+                *smart_rows,
+                self.save_button,
+                self.status,
+            ]
+        )
 
     def _add_rule_row(self, rule: dict[str, Any]) -> dict[str, w.Widget]:
         lang = self.lang
@@ -401,14 +455,22 @@ class StandardsForm(_Form):
             if rule.get(key) not in [v for _, v in opts]:
                 opts.append((str(rule.get(key)), rule.get(key)))
         row = {
-            "metric": w.Dropdown(options=[(self._tx(f"option.{m}"), m) for m in ("first_response", "resolution")],
-                                 value=rule.get("metric", "first_response"), layout=small("9em")),
+            "metric": w.Dropdown(
+                options=[(self._tx(f"option.{m}"), m) for m in ("first_response", "resolution")],
+                value=rule.get("metric", "first_response"),
+                layout=small("9em"),
+            ),
             "channel": w.Dropdown(options=channels, value=rule.get("channel", ANY), layout=small("9em")),
             "tier": w.Dropdown(options=tiers, value=rule.get("tier", ANY), layout=small("9em")),
             "target_minutes": w.FloatText(value=float(rule.get("target_minutes", 120)), layout=small("7em")),
-            "clock": w.Dropdown(options=[(self._tx(f"option.{c}"), c) for c in ("calendar", "business")],
-                                value=rule.get("clock", "calendar"), layout=small("9em")),
-            "required": w.FloatText(value=round(float(rule.get("required_attainment", 0.95)) * 100, 2), layout=small("6em")),
+            "clock": w.Dropdown(
+                options=[(self._tx(f"option.{c}"), c) for c in ("calendar", "business")],
+                value=rule.get("clock", "calendar"),
+                layout=small("9em"),
+            ),
+            "required": w.FloatText(
+                value=round(float(rule.get("required_attainment", 0.95)) * 100, 2), layout=small("6em")
+            ),
             "remove": w.Checkbox(value=False, description=self._tx("field.remove"), indent=False, layout=small("6em")),
         }
         self.sla_rows.append(row)
@@ -420,14 +482,33 @@ class StandardsForm(_Form):
 
     def add_rule(self, **rule: Any) -> dict[str, w.Widget]:
         """Add an SLA rule row (default: first response, any channel and tier, 120 minutes)."""
-        return self._add_rule_row({"metric": "first_response", "channel": ANY, "tier": ANY, "target_minutes": 120,
-                                   "clock": "calendar", "required_attainment": 0.95} | rule)
+        return self._add_rule_row(
+            {
+                "metric": "first_response",
+                "channel": ANY,
+                "tier": ANY,
+                "target_minutes": 120,
+                "clock": "calendar",
+                "required_attainment": 0.95,
+            }
+            | rule
+        )
 
     def _where(self, loc: tuple) -> str:
         if len(loc) >= 2 and loc[0] == "sla" and isinstance(loc[1], int):
-            return " · ".join([self._tx("status.rule", n=loc[1] + 1), *(label_of("widgets.field", p, self.lang) for p in loc[2:] if isinstance(p, str))])
+            return " · ".join(
+                [
+                    self._tx("status.rule", n=loc[1] + 1),
+                    *(label_of("widgets.field", p, self.lang) for p in loc[2:] if isinstance(p, str)),
+                ]
+            )
         if loc and loc[0] == "smart" and len(loc) >= 2 and isinstance(loc[1], int) and loc[1] < len(self.base.smart):
-            return " · ".join([self.base.smart[loc[1]].title(self.lang), *(label_of("widgets.field", p, self.lang) for p in loc[2:] if isinstance(p, str))])
+            return " · ".join(
+                [
+                    self.base.smart[loc[1]].title(self.lang),
+                    *(label_of("widgets.field", p, self.lang) for p in loc[2:] if isinstance(p, str)),
+                ]
+            )
         if loc and loc[0] == "authority":
             if len(loc) >= 2 and isinstance(loc[1], int) and loc[1] < len(self.base.authority):
                 role = self.base.authority[loc[1]].role  # name the role whose limit is wrong
@@ -444,19 +525,31 @@ class StandardsForm(_Form):
             if row["remove"].value:
                 continue
             required = row["required"].value
-            rules.append({
-                "metric": row["metric"].value, "channel": row["channel"].value, "tier": row["tier"].value,
-                "target_minutes": row["target_minutes"].value, "clock": row["clock"].value,
-                "required_attainment": None if required is None else float(required) / 100.0,
-            })
+            rules.append(
+                {
+                    "metric": row["metric"].value,
+                    "channel": row["channel"].value,
+                    "tier": row["tier"].value,
+                    "target_minutes": row["target_minutes"].value,
+                    "clock": row["clock"].value,
+                    "required_attainment": None if required is None else float(required) / 100.0,
+                }
+            )
         data["sla"] = rules
         data["follow_up"] = data["follow_up"] | {"window_hours": self.fields["follow_up_hours"].value}
-        data["authority"] = [a | {"up_to": _float_or_text(self.fields[f"authority_{a['role']}"].value)} for a in data["authority"]]
+        data["authority"] = [
+            a | {"up_to": _float_or_text(self.fields[f"authority_{a['role']}"].value)} for a in data["authority"]
+        ]
         smart = []
         for s in data["smart"]:
             review = self.fields[f"smart_{s['id']}_review_date"].value
-            smart.append(s | {"target": _float_or_text(self.fields[f"smart_{s['id']}_target"].value),
-                              "review_date": None if review is None else review.isoformat()})
+            smart.append(
+                s
+                | {
+                    "target": _float_or_text(self.fields[f"smart_{s['id']}_target"].value),
+                    "review_date": None if review is None else review.isoformat(),
+                }
+            )
         data["smart"] = smart
         return data
 

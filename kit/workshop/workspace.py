@@ -46,18 +46,25 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-
-from kit.workshop.customer_types import CustomerTypes, default_customer_types
 from kit.core.errors import WorkspaceError
 from kit.core.i18n import t
-from kit.workshop.standards import ServiceStandards, default_service_standards
 from kit.core.store import history, load_yaml_model, save_yaml_model
+from kit.workshop.customer_types import CustomerTypes, default_customer_types
 from kit.workshop.goals import GOALS_FILE, default_goals, save_goals
+from kit.workshop.standards import ServiceStandards, default_service_standards
 
 __all__ = [
-    "CUSTOMER_TYPES_FILE", "DEFAULT_REVIEW_AFTER", "STANDARDS_FILE", "Workspace",
-    "check_name", "create_workspace", "load_customer_types", "load_standards", "open_workspace",
-    "save_customer_types", "save_standards",
+    "CUSTOMER_TYPES_FILE",
+    "DEFAULT_REVIEW_AFTER",
+    "STANDARDS_FILE",
+    "Workspace",
+    "check_name",
+    "create_workspace",
+    "load_customer_types",
+    "load_standards",
+    "open_workspace",
+    "save_customer_types",
+    "save_standards",
 ]
 
 CUSTOMER_TYPES_FILE = "customer_types.yaml"
@@ -162,8 +169,6 @@ def open_workspace(path: str | Path) -> Workspace:
     return Workspace(folder)
 
 
-
-
 # --------------------------------------------------------------------------------------------
 # the two files of issue 4
 # --------------------------------------------------------------------------------------------
@@ -177,7 +182,15 @@ def load_customer_types(workspace: Workspace | str | Path, *, default_if_missing
 
 def save_customer_types(workspace: Workspace | str | Path, types: CustomerTypes) -> Path:
     """Save the customer types (atomic, previous version kept in ``.history/``)."""
-    header = t("workspace.header.customer_types", "zh") + "\n" + t("workspace.header.customer_types", "en") + "\n" + t("workspace.header.edit", "zh") + "\n" + t("workspace.header.edit", "en")
+    header = (
+        t("workspace.header.customer_types", "zh")
+        + "\n"
+        + t("workspace.header.customer_types", "en")
+        + "\n"
+        + t("workspace.header.edit", "zh")
+        + "\n"
+        + t("workspace.header.edit", "en")
+    )
     return save_yaml_model(_folder(workspace) / CUSTOMER_TYPES_FILE, types, header=header)
 
 
@@ -191,5 +204,13 @@ def load_standards(workspace: Workspace | str | Path, *, default_if_missing: boo
 
 def save_standards(workspace: Workspace | str | Path, standards: ServiceStandards) -> Path:
     """Save the service standards (atomic, previous version kept in ``.history/``)."""
-    header = t("workspace.header.standards", "zh") + "\n" + t("workspace.header.standards", "en") + "\n" + t("workspace.header.edit", "zh") + "\n" + t("workspace.header.edit", "en")
+    header = (
+        t("workspace.header.standards", "zh")
+        + "\n"
+        + t("workspace.header.standards", "en")
+        + "\n"
+        + t("workspace.header.edit", "zh")
+        + "\n"
+        + t("workspace.header.edit", "en")
+    )
     return save_yaml_model(_folder(workspace) / STANDARDS_FILE, standards, header=header)

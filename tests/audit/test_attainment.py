@@ -11,7 +11,9 @@ T = pd.Timestamp
 
 def _status(rows):
     """rows: (store, tier, channel, category, month day 'YYYY-MM-DD', status, required)."""
-    f = pd.DataFrame(rows, columns=["store_id", "tier", "channel", "category", "created_at", "status", "required_attainment"])
+    f = pd.DataFrame(
+        rows, columns=["store_id", "tier", "channel", "category", "created_at", "status", "required_attainment"]
+    )
     f["created_at"] = pd.to_datetime(f["created_at"], format="ISO8601")
     return f
 
@@ -36,11 +38,16 @@ def test_attainment_by_store_with_gap_and_shortfall():
 
 
 def test_open_tickets_are_never_met_and_at_risk_left_out():
-    log = pd.DataFrame({
-        "store_id": ["001"] * 3, "channel": ["phone"] * 3, "tier": ["urgent"] * 3, "category": ["a"] * 3,
-        "created_at": pd.to_datetime(["2026-03-01 10:00", "2026-03-01 09:00", "2026-03-01 11:50"]),
-        "first_response_at": pd.to_datetime(["2026-03-01 10:30", None, None]),
-    })
+    log = pd.DataFrame(
+        {
+            "store_id": ["001"] * 3,
+            "channel": ["phone"] * 3,
+            "tier": ["urgent"] * 3,
+            "category": ["a"] * 3,
+            "created_at": pd.to_datetime(["2026-03-01 10:00", "2026-03-01 09:00", "2026-03-01 11:50"]),
+            "first_response_at": pd.to_datetime(["2026-03-01 10:30", None, None]),
+        }
+    )
     status = audit.first_response_status(log, default_standards(), as_of=T("2026-03-01 12:00"))
     row = attainment_table(status).iloc[0]
     assert (row["met"], row["breached"], row["at_risk"]) == (1, 1, 1)
@@ -48,18 +55,26 @@ def test_open_tickets_are_never_met_and_at_risk_left_out():
 
 
 def test_shortfall_sums_each_tickets_requirement():
-    f = _status([("001", "urgent", "phone", "a", "2026-01-05", "breached", 0.95)] * 2
-                + [("001", "normal", "phone", "a", "2026-01-05", "met", 0.80)] * 2)
+    f = _status(
+        [("001", "urgent", "phone", "a", "2026-01-05", "breached", 0.95)] * 2
+        + [("001", "normal", "phone", "a", "2026-01-05", "met", 0.80)] * 2
+    )
     row = attainment_table(f).iloc[0]
     assert row["required"] == 0.95  # the strictest rule
     assert row["shortfall"] == pytest.approx(0.95 * 2 + 0.80 * 2 - 2)
 
 
 def test_trend_improving_declining_stable_and_slope():
-    spec_up = {"2026-01": (50, 50, 0), "2026-02": (50, 50, 0), "2026-03": (50, 50, 0),
-               "2026-04": (90, 10, 0), "2026-05": (90, 10, 0), "2026-06": (90, 10, 0)}
+    spec_up = {
+        "2026-01": (50, 50, 0),
+        "2026-02": (50, 50, 0),
+        "2026-03": (50, 50, 0),
+        "2026-04": (90, 10, 0),
+        "2026-05": (90, 10, 0),
+        "2026-06": (90, 10, 0),
+    }
     spec_down = {m: (b, a, r) for m, (a, b, r) in spec_up.items()}
-    spec_flat = {m: (70, 30, 0) for m in spec_up}
+    spec_flat = dict.fromkeys(spec_up, (70, 30, 0))
     f = _status(_months("up", spec_up) + _months("down", spec_down) + _months("flat", spec_flat))
     out = attainment_table(f, ["store_id"], window=3).set_index("store_id")
     assert out.loc["up", "trend"] == "improving" and out.loc["up", "change"] == pytest.approx(40)
@@ -83,8 +98,11 @@ def test_monthly_and_breakdowns_by_every_dimension():
     rows += _months("002", {"2026-02": (4, 0, 0)}, tier="normal", channel="phone", category="y")
     f = _status(rows)
     monthly = monthly_attainment(f, ["store_id"])
-    assert monthly[["store_id", "month", "attainment"]].values.tolist() == [["001", "2026-01", 0.75], ["001", "2026-02", 0.5],
-                                                                            ["002", "2026-02", 1.0]]
+    assert monthly[["store_id", "month", "attainment"]].values.tolist() == [
+        ["001", "2026-01", 0.75],
+        ["001", "2026-02", 0.5],
+        ["002", "2026-02", 1.0],
+    ]
     b = attainment_breakdowns({"first_response": f, "resolution": f})
     assert set(b["dimension"]) == {"store_id", "tier", "channel", "category", "month"}
     assert len(b) == 2 * (2 + 2 + 2 + 2 + 2)

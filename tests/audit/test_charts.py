@@ -10,12 +10,16 @@ from kit.workshop.standards import default_standards
 
 
 def _status():
-    log = pd.DataFrame({
-        "store_id": ["001"] * 4, "channel": ["phone", "email", "chat", "phone"],
-        "tier": ["urgent", "normal", "inquiry", "urgent"], "category": ["product_quality", "delivery", "other", "product_quality"],
-        "created_at": pd.to_datetime(["2026-01-01 10:00"] * 4),
-        "first_response_at": pd.to_datetime(["2026-01-01 10:20", "2026-01-01 20:00", "2026-01-01 11:00", None]),
-    })
+    log = pd.DataFrame(
+        {
+            "store_id": ["001"] * 4,
+            "channel": ["phone", "email", "chat", "phone"],
+            "tier": ["urgent", "normal", "inquiry", "urgent"],
+            "category": ["product_quality", "delivery", "other", "product_quality"],
+            "created_at": pd.to_datetime(["2026-01-01 10:00"] * 4),
+            "first_response_at": pd.to_datetime(["2026-01-01 10:20", "2026-01-01 20:00", "2026-01-01 11:00", None]),
+        }
+    )
     return log, audit.first_response_status(log, default_standards(), as_of=pd.Timestamp("2026-01-02"))
 
 
@@ -32,7 +36,9 @@ def test_every_chart_draws_without_glyph_warnings(lang):
             plots.monthly_complaints_chart(audit.complaints_per_month(log), lang, store="001"),
             plots.pareto_chart(audit.category_pareto(log), lang, store="001", label_group="category"),
             plots.response_time_chart(status, lang, store="001"),
-            plots.attainment_chart(audit.sla_attainment(status.assign(month="2026-01"), by=["month"]), lang, store="001"),
+            plots.attainment_chart(
+                audit.sla_attainment(status.assign(month="2026-01"), by=["month"]), lang, store="001"
+            ),
         ]
         for fig in figs:
             fig.canvas.draw()

@@ -20,12 +20,31 @@ def _log(store, n_email_late, n_email_ok, n_urgent_late, n_urgent_ok, *, open_ov
         for i in range(late + ok):
             created = T("2026-03-02 10:00") + pd.Timedelta(minutes=i)
             wait = target_min + 5 if i < late else target_min
-            rows.append(dict(store_id=store, channel=channel, tier=tier, category="a", customer_id=f"{store}-{k}-{i}",
-                             created_at=created, first_response_at=created + pd.Timedelta(minutes=wait),
-                             resolved_at=created + pd.Timedelta(hours=25)))
+            rows.append(
+                dict(
+                    store_id=store,
+                    channel=channel,
+                    tier=tier,
+                    category="a",
+                    customer_id=f"{store}-{k}-{i}",
+                    created_at=created,
+                    first_response_at=created + pd.Timedelta(minutes=wait),
+                    resolved_at=created + pd.Timedelta(hours=25),
+                )
+            )
     for i in range(open_overdue):
-        rows.append(dict(store_id=store, channel="phone", tier="urgent", category="a", customer_id=f"{store}-o-{i}",
-                         created_at=T("2026-03-30 10:00"), first_response_at=pd.NaT, resolved_at=pd.NaT))
+        rows.append(
+            dict(
+                store_id=store,
+                channel="phone",
+                tier="urgent",
+                category="a",
+                customer_id=f"{store}-o-{i}",
+                created_at=T("2026-03-30 10:00"),
+                first_response_at=pd.NaT,
+                resolved_at=pd.NaT,
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -36,7 +55,11 @@ def test_sla_findings_ranked_by_shortfall_with_remedy_links():
     sla = f[f["measure"] == "first_response_sla"]
     # e-mail: 14/20 met, short by 0.95 x 20 - 14 = 5; urgent: 8/11 decided (one open overdue), short 0.95 x 11 - 8 = 2.45
     assert sla["impact"].tolist() == pytest.approx([5.0, 2.45])
-    assert sla["text"].iloc[0].startswith("E-mail, normal complaint — first reply: 70.0% within 24 h against a 95.0% target")
+    assert (
+        sla["text"]
+        .iloc[0]
+        .startswith("E-mail, normal complaint — first reply: 70.0% within 24 h against a 95.0% target")
+    )
     assert "; chain 85.0%" in sla["text"].iloc[0]  # (14 + 20) / 40
     assert f["impact"].is_monotonic_decreasing and f["rank"].tolist() == list(range(1, len(f) + 1))
     # resolution took 25 h: every resolved ticket breached the 24 h resolution rule
@@ -67,7 +90,9 @@ def test_measures_with_targets_and_against_the_chain():
     store["follow_up_at"] = store["resolved_at"] + pd.Timedelta(hours=1)
     other = store.assign(store_id="002", contacts_to_resolve=1, customer_id=store["customer_id"] + "x")
     chain = pd.concat([store, other], ignore_index=True)
-    f = audit_findings(store, default_standards(), as_of=T("2026-03-31"), lang="en", chain_complaints=chain).set_index("measure")
+    f = audit_findings(store, default_standards(), as_of=T("2026-03-31"), lang="en", chain_complaints=chain).set_index(
+        "measure"
+    )
     assert f.loc["resolution_satisfaction", "impact"] == pytest.approx(0.95 * 30 - 15)
     assert f.loc["authority_violations", "impact"] == 3
     assert f.loc["authority_violations", "remedy"] == "authority"

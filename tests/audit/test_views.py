@@ -2,16 +2,22 @@ import pandas as pd
 
 from kit.audit import measures as audit
 from kit.audit.attainment import attainment_breakdowns
-from kit.audit.views import breakdown_view, findings_view, overview_view, pareto_view, verdicts
 from kit.audit.charts import attainment_trend_chart
+from kit.audit.views import breakdown_view, findings_view, overview_view, pareto_view, verdicts
 
 
 def test_verdicts_never_show_raw_booleans():
     meets = pd.array([True, False, None], dtype="boolean")
     assert verdicts(pd.Series(meets)).tolist() == ["met", "short", "no_target"]
-    overview = pd.DataFrame({"measure": ["fcr", "resolution_satisfaction", "authority_violations"],
-                             "value": [0.8, 0.9, 0.0], "target": [float("nan"), 0.95, 0.0], "n": [10, 20, 3],
-                             "meets": meets[[2, 1, 0]]})
+    overview = pd.DataFrame(
+        {
+            "measure": ["fcr", "resolution_satisfaction", "authority_violations"],
+            "value": [0.8, 0.9, 0.0],
+            "target": [float("nan"), 0.95, 0.0],
+            "n": [10, 20, 3],
+            "meets": meets[[2, 1, 0]],
+        }
+    )
     zh = overview_view(overview, "zh")
     assert zh["是否达标"].tolist() == ["—（无目标）", "✗ 未达标", "✓ 达标"]
     assert "True" not in zh.to_string() and "False" not in zh.to_string()
@@ -26,8 +32,15 @@ def test_pareto_view_translates_chinese_category_names_and_marks_vital_few():
 
 
 def test_breakdown_view_labels_groups_and_trend():
-    s = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-05"] * 2 + ["2026-04-05"] * 2), "tier": ["urgent"] * 4,
-                      "channel": ["email"] * 4, "status": ["met", "breached", "met", "met"], "required_attainment": 0.95})
+    s = pd.DataFrame(
+        {
+            "created_at": pd.to_datetime(["2026-01-05"] * 2 + ["2026-04-05"] * 2),
+            "tier": ["urgent"] * 4,
+            "channel": ["email"] * 4,
+            "status": ["met", "breached", "met", "met"],
+            "required_attainment": 0.95,
+        }
+    )
     b = attainment_breakdowns({"first_response": s})
     en = breakdown_view(b, "en", dimension="channel")
     assert en["channel"].tolist() == ["e-mail"] and en["attainment"].tolist() == ["75.0%"]

@@ -12,8 +12,8 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 import kit.chain.deliverables as deliverables
 from kit.chain.deliverables import finish_run
-from kit.run.pdf import find_chromium
 from kit.run.html import export_html
+from kit.run.pdf import find_chromium
 
 PERIOD = (date(2026, 2, 1), date(2026, 3, 31))
 
@@ -21,15 +21,31 @@ PERIOD = (date(2026, 2, 1), date(2026, 3, 31))
 def _run_folder(tmp_path: Path) -> tuple[Path, list[dict]]:
     """A run folder with one good report (Chinese text) and one failed job."""
     out = tmp_path / "run"
-    nb = new_notebook(cells=[new_code_cell("x = 1", outputs=[new_output("stream", name="stdout", text="门店报告 投诉审计")])])
+    nb = new_notebook(
+        cells=[new_code_cell("x = 1", outputs=[new_output("stream", name="stdout", text="门店报告 投诉审计")])]
+    )
     (out / "001").mkdir(parents=True)
     nbformat.write(nb, out / "001" / "03_complaint_audit.ipynb")
     export_html(out / "001" / "03_complaint_audit.ipynb", out / "001" / "03_complaint_audit.html", lang="zh")
     results = [
-        {"store_id": "001", "notebook": "03_complaint_audit", "status": "ok", "duration_s": 2.0,
-         "output": "001/03_complaint_audit.ipynb", "html": "001/03_complaint_audit.html", "error": None},
-        {"store_id": "002", "notebook": "03_complaint_audit", "status": "failed", "duration_s": 1.0,
-         "output": None, "html": None, "error": {"cell": 3, "ename": "DataError", "evalue": "文件为空"}},
+        {
+            "store_id": "001",
+            "notebook": "03_complaint_audit",
+            "status": "ok",
+            "duration_s": 2.0,
+            "output": "001/03_complaint_audit.ipynb",
+            "html": "001/03_complaint_audit.html",
+            "error": None,
+        },
+        {
+            "store_id": "002",
+            "notebook": "03_complaint_audit",
+            "status": "failed",
+            "duration_s": 1.0,
+            "output": None,
+            "html": None,
+            "error": {"cell": 3, "ename": "DataError", "evalue": "文件为空"},
+        },
     ]
     return out, results
 

@@ -3,8 +3,8 @@
 import json
 import re
 
-from kit.chain import handouts
 from kit.audit.findings import remedy_link
+from kit.chain import handouts
 
 
 def test_playbook_pages_keep_anchors_and_link_to_each_other_as_html(tmp_path):
@@ -48,14 +48,35 @@ def test_report_links_point_to_rendered_chapter_and_resolve(tmp_path):
 def test_card_of_notebook_02_is_exported_next_to_it(tmp_path):
     from kit.workshop.card import CARD_MIME
 
-    nb = {"cells": [{"cell_type": "code", "source": "", "outputs": [
-        {"output_type": "display_data", "data": {CARD_MIME: "<html>卡片</html>", "text/plain": "card"},
-         "metadata": {CARD_MIME: {"lang": "zh"}}}]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": "",
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "data": {CARD_MIME: "<html>卡片</html>", "text/plain": "card"},
+                        "metadata": {CARD_MIME: {"lang": "zh"}},
+                    }
+                ],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     (tmp_path / "chain").mkdir()
     (tmp_path / "chain" / "02_service_standards.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    results = [{"store_id": "chain", "notebook": "02_service_standards", "status": "ok",
-                "output": "chain/02_service_standards.ipynb"},
-               {"store_id": "001", "notebook": "03_complaint_audit", "status": "ok", "output": "001/03.ipynb"}]
+    results = [
+        {
+            "store_id": "chain",
+            "notebook": "02_service_standards",
+            "status": "ok",
+            "output": "chain/02_service_standards.ipynb",
+        },
+        {"store_id": "001", "notebook": "03_complaint_audit", "status": "ok", "output": "001/03.ipynb"},
+    ]
     written = handouts.export_run_cards(tmp_path, results)
     assert len(written) == 1 and written[0].parent == tmp_path / "chain"
     assert "卡片" in written[0].read_text(encoding="utf-8")

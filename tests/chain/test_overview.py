@@ -7,7 +7,17 @@ import pandas as pd
 import pytest
 
 from kit.chain.kpis import CHAIN
-from kit.chain.overview import attainment_display, describe_movers, describe_overview, gap_matrix, heatmap_chart, league_display, league_table, movers, standard_attainment
+from kit.chain.overview import (
+    attainment_display,
+    describe_movers,
+    describe_overview,
+    gap_matrix,
+    heatmap_chart,
+    league_display,
+    league_table,
+    movers,
+    standard_attainment,
+)
 
 
 def _long():
@@ -82,8 +92,11 @@ def test_heatmap_renders_chinese_without_missing_glyphs():
 
 def test_heatmap_of_a_large_chain_shows_the_stores_needing_support():
     base = _long()
-    many = pd.concat([base.loc[base["store_id"] != CHAIN].assign(store_id=lambda d, k=k: d["store_id"] + f"-{k}")
-                      for k in range(30)] + [base.loc[base["store_id"] == CHAIN]], ignore_index=True)
+    many = pd.concat(
+        [base.loc[base["store_id"] != CHAIN].assign(store_id=lambda d, k=k: d["store_id"] + f"-{k}") for k in range(30)]
+        + [base.loc[base["store_id"] == CHAIN]],
+        ignore_index=True,
+    )
     fig = heatmap_chart(many, "en", max_stores=10)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert len(labels) == 11 and labels[-1] == "whole chain"

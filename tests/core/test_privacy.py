@@ -4,7 +4,11 @@ from kit.core.privacy import find_pii, mask_email, mask_frame, mask_id_number, m
 
 
 def test_masks():
-    assert mask_phone(pd.Series(["13812345678", "138-1234-5678", "12345"])).tolist() == ["138****5678", "138****5678", "*****"]
+    assert mask_phone(pd.Series(["13812345678", "138-1234-5678", "12345"])).tolist() == [
+        "138****5678",
+        "138****5678",
+        "*****",
+    ]
     assert mask_name(pd.Series(["张三丰", "李四", "王"])).tolist() == ["张**", "李*", "王"]
     assert mask_email(pd.Series(["zhang.san@example.com", "oops"])).tolist() == ["z***@example.com", "****"]
     assert mask_id_number(pd.Series(["11010119900307123X"])).tolist() == ["110***********123X"]

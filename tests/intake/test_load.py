@@ -14,8 +14,8 @@ import pytest
 
 from kit.core.errors import DataError
 from kit.intake.load import LoadResult, load_chain, load_table
-from kit.intake.readers import detect_encoding
 from kit.intake.mapping import read_mapping
+from kit.intake.readers import detect_encoding
 from kit.intake.sample import write_chain
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "intake"
@@ -29,7 +29,9 @@ def load(kind: str, name: str, tmp_path: Path, **kw) -> LoadResult:
 
 def rejected(result: LoadResult) -> list[tuple[int, str, str]]:
     """(source row, column, reason) of every problem."""
-    return [(int(r), c, why) for r, c, why in result.rejects[["source_row", "column", "reason"]].itertuples(index=False)]
+    return [
+        (int(r), c, why) for r, c, why in result.rejects[["source_row", "column", "reason"]].itertuples(index=False)
+    ]
 
 
 def check_counts(result: LoadResult, read: int, accepted: int) -> None:
@@ -103,7 +105,7 @@ def test_gb18030_file_with_rare_character(tmp_path):
 
 def test_utf8_file_that_gbk_would_garble(tmp_path):
     raw = (FIX / "utf8_gbk_would_garble.csv").read_bytes()
-    assert "满意".encode("utf-8").decode("gbk", errors="replace") != "满意"
+    assert "满意".encode().decode("gbk", errors="replace") != "满意"
     result = load("complaints", "utf8_gbk_would_garble.csv", tmp_path)
     assert result.encoding == "utf-8"
     assert result.data["customer_name"].tolist() == ["满意", "陈静"]
@@ -125,11 +127,18 @@ def test_gbk_bytes_are_read_as_gb18030(tmp_path):
 
 
 def test_gb18030_text_only_after_a_long_ascii_start(tmp_path):
-    body = "".join(f"T{i:05d},001,2026-03-05 14:02,phone,normal,other,2026-03-05 14:30,,0,5,Li\n" for i in range(1, 2001))
+    body = "".join(
+        f"T{i:05d},001,2026-03-05 14:02,phone,normal,other,2026-03-05 14:30,,0,5,Li\n" for i in range(1, 2001)
+    )
     path = tmp_path / "late_chinese.csv"
-    path.write_bytes(("complaint_id,store_id,created_at,channel,tier,category,first_response_at,resolved_at,"
-                      "compensation_amount,resolution_satisfaction,customer_name\n" + body +
-                      "T09999,001,2026-03-05 14:02,电话,紧急投诉,其他,2026-03-05 14:30,,0,5,王䶮\n").encode("gb18030"))
+    path.write_bytes(
+        (
+            "complaint_id,store_id,created_at,channel,tier,category,first_response_at,resolved_at,"
+            "compensation_amount,resolution_satisfaction,customer_name\n"
+            + body
+            + "T09999,001,2026-03-05 14:02,电话,紧急投诉,其他,2026-03-05 14:30,,0,5,王䶮\n"
+        ).encode("gb18030")
+    )
     result = load_table("complaints", path, rejects_dir=tmp_path)
     assert result.encoding == "gb18030" and result.rows_rejected == 0
     assert result.data["customer_name"].iloc[-1] == "王䶮" and result.data["channel"].iloc[-1] == "phone"
@@ -156,7 +165,11 @@ def test_xlsx_store_ids_keep_leading_zeros_and_dates_parse(tmp_path):
     assert result.sheet == "门店"
     check_counts(result, 3, 3)
     assert result.data["store_id"].tolist() == ["001", "002", "010"]
-    assert result.data["opened_on"].tolist() == [pd.Timestamp("2017-12-01"), pd.Timestamp("2019-01-01"), pd.Timestamp("2019-01-01")]
+    assert result.data["opened_on"].tolist() == [
+        pd.Timestamp("2017-12-01"),
+        pd.Timestamp("2019-01-01"),
+        pd.Timestamp("2019-01-01"),
+    ]
 
 
 def test_xlsx_sheet_chosen_by_name_with_mixed_cells(tmp_path):
@@ -208,14 +221,22 @@ def test_old_xls_format():
 def test_date_column_mixing_all_five_formats(tmp_path):
     result = load("complaints", "mixed_dates.csv", tmp_path)
     check_counts(result, 5, 5)
-    assert result.data["created_at"].tolist() == [pd.Timestamp("2026-03-05 14:02")] * 2 + [pd.Timestamp("2026-03-05")] + \
-        [pd.Timestamp("2026-03-05 14:02")] * 2
+    assert (
+        result.data["created_at"].tolist()
+        == [pd.Timestamp("2026-03-05 14:02")] * 2
+        + [pd.Timestamp("2026-03-05")]
+        + [pd.Timestamp("2026-03-05 14:02")] * 2
+    )
 
 
 def test_dates_that_do_not_parse(tmp_path):
     result = load("complaints", "bad_dates.csv", tmp_path)
     check_counts(result, 4, 1)
-    assert rejected(result) == [(3, "created_at", "bad_date"), (4, "created_at", "bad_date"), (5, "resolved_at", "bad_date")]
+    assert rejected(result) == [
+        (3, "created_at", "bad_date"),
+        (4, "created_at", "bad_date"),
+        (5, "resolved_at", "bad_date"),
+    ]
     assert result.rejects["value"].tolist() == ["2026-02-30 10:00", "yesterday", "2026/13/01"]
 
 
@@ -239,9 +260,16 @@ def test_resolution_and_first_response_before_creation(tmp_path):
 def test_nps_11_and_csat_0_and_other_scales(tmp_path):
     result = load("surveys", "surveys_ranges.csv", tmp_path)
     check_counts(result, 4, 1)
-    assert rejected(result) == [(3, "nps", "out_of_range"), (4, "csat", "out_of_range"),
-                                (5, "servqual_e01", "out_of_range"), (5, "kano_fast_response_func", "out_of_range")]
-    assert result.rejects["reason_en"].tolist()[:2] == ["outside the allowed range 0–10", "outside the allowed range 1–5"]
+    assert rejected(result) == [
+        (3, "nps", "out_of_range"),
+        (4, "csat", "out_of_range"),
+        (5, "servqual_e01", "out_of_range"),
+        (5, "kano_fast_response_func", "out_of_range"),
+    ]
+    assert result.rejects["reason_en"].tolist()[:2] == [
+        "outside the allowed range 0–10",
+        "outside the allowed range 1–5",
+    ]
 
 
 def test_ces_on_the_declared_five_point_scale(tmp_path):
@@ -266,8 +294,11 @@ def test_values_that_are_not_numbers(tmp_path):
 def test_satisfaction_out_of_range_and_not_whole(tmp_path):
     result = load("complaints", "satisfaction_range.csv", tmp_path)
     check_counts(result, 4, 1)
-    assert rejected(result) == [(2, "resolution_satisfaction", "out_of_range"), (3, "resolution_satisfaction", "out_of_range"),
-                                (4, "resolution_satisfaction", "not_integer")]
+    assert rejected(result) == [
+        (2, "resolution_satisfaction", "out_of_range"),
+        (3, "resolution_satisfaction", "out_of_range"),
+        (4, "resolution_satisfaction", "not_integer"),
+    ]
     assert result.data["resolution_satisfaction"].isna().tolist() == [True]  # an empty answer is fine
 
 
@@ -410,8 +441,15 @@ def test_unsupported_suffix(tmp_path):
 def test_user_mapping_file_for_headers_and_values(tmp_path):
     result = load("complaints", "custom_headers.csv", tmp_path, mapping=FIX / "mapping.yaml")
     check_counts(result, 2, 2)
-    assert result.mapping == {"工单号": "complaint_id", "店铺": "store_id", "受理时间": "created_at", "来源": "channel",
-                              "级别": "tier", "类型": "category", "首次回复时间": "first_response_at"}
+    assert result.mapping == {
+        "工单号": "complaint_id",
+        "店铺": "store_id",
+        "受理时间": "created_at",
+        "来源": "channel",
+        "级别": "tier",
+        "类型": "category",
+        "首次回复时间": "first_response_at",
+    }
     assert result.data["channel"].tolist() == ["chat", "phone"]  # 微信 via the mapping's values
 
 
@@ -434,9 +472,15 @@ def test_folder_of_monthly_files_is_one_table(tmp_path):
     result = load_table("complaints", FIX / "monthly", stores=STORES, rejects_dir=tmp_path)
     check_counts(result, 5, 3)
     assert result.rejects[["source_file", "source_row", "column", "reason"]].values.tolist() == [
-        ["2026-02.csv", 3, "complaint_id", "duplicate_id"], ["2026-02.csv", 4, "resolution_satisfaction", "out_of_range"]]
+        ["2026-02.csv", 3, "complaint_id", "duplicate_id"],
+        ["2026-02.csv", 4, "resolution_satisfaction", "out_of_range"],
+    ]
     assert result.rejects["detail"].iloc[0] == "2026-01.csv row 2"
-    assert result.origin.astype(str).values.tolist() == [["2026-01.csv", "2"], ["2026-01.csv", "3"], ["2026-02.csv", "2"]]
+    assert result.origin.astype(str).values.tolist() == [
+        ["2026-01.csv", "2"],
+        ["2026-01.csv", "3"],
+        ["2026-02.csv", "2"],
+    ]
     assert result.rejects_path == tmp_path / "monthly.rejects.csv"
 
 

@@ -30,10 +30,25 @@ def test_complaints_have_every_documented_column_and_open_tickets():
     chain = generate_chain(stores=4, months=3, seed=3)
     complaints = chain["complaints"]
     expected = {
-        "complaint_id", "store_id", "channel", "category", "category_en", "tier", "created_at",
-        "first_response_at", "resolved_at", "closed_at", "contacts_to_resolve", "reopened",
-        "compensation_amount", "approver_role", "follow_up_at", "resolution_satisfaction",
-        "customer_id", "customer_name", "customer_phone",
+        "complaint_id",
+        "store_id",
+        "channel",
+        "category",
+        "category_en",
+        "tier",
+        "created_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "contacts_to_resolve",
+        "reopened",
+        "compensation_amount",
+        "approver_role",
+        "follow_up_at",
+        "resolution_satisfaction",
+        "customer_id",
+        "customer_name",
+        "customer_phone",
     }
     assert expected <= set(complaints.columns)
     assert complaints["complaint_id"].is_unique

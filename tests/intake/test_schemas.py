@@ -7,7 +7,16 @@ import pytest
 
 from kit.core.errors import ParameterError
 from kit.intake.sample import generate_chain
-from kit.intake.schemas import KINDS, alias_index, check_frame, code_table, describe, get_spec, norm_value, resolve_headers
+from kit.intake.schemas import (
+    KINDS,
+    alias_index,
+    check_frame,
+    code_table,
+    describe,
+    get_spec,
+    norm_value,
+    resolve_headers,
+)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -26,14 +35,21 @@ def test_every_column_has_a_chinese_header_and_aliases_do_not_collide(kind):
 def test_headers_in_chinese_english_and_odd_spelling():
     spec = get_spec("complaints")
     res = resolve_headers(["投诉编号", "Store ID", "创建时间", "首次响应时间", "满意度", "备注"], spec)
-    assert res.mapping == {"投诉编号": "complaint_id", "Store ID": "store_id", "创建时间": "created_at",
-                           "首次响应时间": "first_response_at", "满意度": "resolution_satisfaction"}
+    assert res.mapping == {
+        "投诉编号": "complaint_id",
+        "Store ID": "store_id",
+        "创建时间": "created_at",
+        "首次响应时间": "first_response_at",
+        "满意度": "resolution_satisfaction",
+    }
     assert res.unmapped == ["备注"]
     assert res.missing == ["channel", "tier", "category"]
 
 
 def test_closest_header_is_suggested_for_a_missing_column():
-    res = resolve_headers(["投诉编号", "门店编号", "创建日期", "渠道", "优先级", "投诉类别", "首次响应时间"], get_spec("complaints"))
+    res = resolve_headers(
+        ["投诉编号", "门店编号", "创建日期", "渠道", "优先级", "投诉类别", "首次响应时间"], get_spec("complaints")
+    )
     assert res.missing == ["created_at"]
     assert res.suggestions == {"created_at": "创建日期"}
 
@@ -49,7 +65,9 @@ def test_chinese_code_values_map_to_label_codes():
 
 
 def test_ces_scale_is_declared_not_guessed():
-    raw = pd.DataFrame({"response_id": ["R1", "R2"], "date": ["2026-03-05"] * 2, "store_id": ["001"] * 2, "ces": ["6", "5"]})
+    raw = pd.DataFrame(
+        {"response_id": ["R1", "R2"], "date": ["2026-03-05"] * 2, "store_id": ["001"] * 2, "ces": ["6", "5"]}
+    )
     _, p7, _ = check_frame(raw, get_spec("surveys", ces_scale=7))
     _, p5, _ = check_frame(raw, get_spec("surveys", ces_scale=5))
     assert p7.empty
@@ -64,9 +82,17 @@ def test_unknown_kind_is_a_parameter_error():
 
 
 def test_category_is_normalised_to_chinese_label_and_code():
-    raw = pd.DataFrame({"complaint_id": ["T1", "T2", "T3"], "store_id": ["001"] * 3, "created_at": ["2026-03-05 10:00"] * 3,
-                        "channel": ["phone"] * 3, "tier": ["normal"] * 3, "category": ["waiting_time", "产品质量", "会员卡丢失"],
-                        "first_response_at": [None] * 3})
+    raw = pd.DataFrame(
+        {
+            "complaint_id": ["T1", "T2", "T3"],
+            "store_id": ["001"] * 3,
+            "created_at": ["2026-03-05 10:00"] * 3,
+            "channel": ["phone"] * 3,
+            "tier": ["normal"] * 3,
+            "category": ["waiting_time", "产品质量", "会员卡丢失"],
+            "first_response_at": [None] * 3,
+        }
+    )
     data, problems, _ = check_frame(raw, get_spec("complaints"))
     assert problems.empty
     assert data["category"].tolist() == ["等候时间过长", "产品质量", "会员卡丢失"]

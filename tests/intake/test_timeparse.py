@@ -10,8 +10,9 @@ from kit.intake.timeparse import parse_datetimes
 
 
 def test_five_formats_and_serial_give_the_same_moment():
-    values = pd.Series(["2026-03-05 14:02", "2026/3/5 14:02", "2026年3月5日 14时02分", "46086.5847222222",
-                        "2026-03-05 14:02:00"])
+    values = pd.Series(
+        ["2026-03-05 14:02", "2026/3/5 14:02", "2026年3月5日 14时02分", "46086.5847222222", "2026-03-05 14:02:00"]
+    )
     parsed = parse_datetimes(values)
     assert parsed.values.tolist() == [pd.Timestamp("2026-03-05 14:02")] * 5
     assert not parsed.bad.any()
@@ -21,7 +22,11 @@ def test_five_formats_and_serial_give_the_same_moment():
 
 def test_dotted_date_and_compact_date():
     parsed = parse_datetimes(pd.Series(["2026.03.05", "20260305", "2026.3.5 9:05"]))
-    assert parsed.values.tolist() == [pd.Timestamp("2026-03-05"), pd.Timestamp("2026-03-05"), pd.Timestamp("2026-03-05 09:05")]
+    assert parsed.values.tolist() == [
+        pd.Timestamp("2026-03-05"),
+        pd.Timestamp("2026-03-05"),
+        pd.Timestamp("2026-03-05 09:05"),
+    ]
 
 
 @pytest.mark.parametrize("text", ["2026-02-30", "2026/13/01", "yesterday", "5", "2026年3月35日", "14:02"])
@@ -39,8 +44,11 @@ def test_empty_values_are_missing_not_bad():
 
 def test_chinese_variants_without_space_and_with_dian():
     parsed = parse_datetimes(pd.Series(["2026年3月5日14时02分", "2026年3月5日 14点", "2026年3月5日 14:02:30"]))
-    assert parsed.values.tolist() == [pd.Timestamp("2026-03-05 14:02"), pd.Timestamp("2026-03-05 14:00"),
-                                      pd.Timestamp("2026-03-05 14:02:30")]
+    assert parsed.values.tolist() == [
+        pd.Timestamp("2026-03-05 14:02"),
+        pd.Timestamp("2026-03-05 14:00"),
+        pd.Timestamp("2026-03-05 14:02:30"),
+    ]
 
 
 def test_offsets_are_converted_to_shanghai_local_time():

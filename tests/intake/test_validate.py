@@ -77,8 +77,20 @@ def test_bad_language_is_unusable_input():
 def test_add_parser_registers_the_subcommand(tmp_path):
     parser = argparse.ArgumentParser(prog="kit")
     add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["validate", str(FIX / "surveys_zh.csv"), "--kind", "surveys", "--lang", "en",
-                              "--ces-scale", "5", "--out", str(tmp_path)])
+    args = parser.parse_args(
+        [
+            "validate",
+            str(FIX / "surveys_zh.csv"),
+            "--kind",
+            "surveys",
+            "--lang",
+            "en",
+            "--ces-scale",
+            "5",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert args.func(args) == 1
     assert (tmp_path / "surveys_zh.rejects.csv").is_file()
 
@@ -86,7 +98,19 @@ def test_add_parser_registers_the_subcommand(tmp_path):
 def test_kit_cli_validate(tmp_path, capsys):
     from kit.cli import main
 
-    code = main(["validate", str(FIX / "gb18030_rare_char.csv"), "--kind", "complaints", "--lang", "en",
-                 "--stores", str(FIX / "stores.csv"), "--out", str(tmp_path)])
+    code = main(
+        [
+            "validate",
+            str(FIX / "gb18030_rare_char.csv"),
+            "--kind",
+            "complaints",
+            "--lang",
+            "en",
+            "--stores",
+            str(FIX / "stores.csv"),
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     assert "encoding: gb18030" in capsys.readouterr().out

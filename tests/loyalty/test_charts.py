@@ -5,9 +5,9 @@ import warnings
 import matplotlib.pyplot as plt
 import pytest
 
-from kit.loyalty import charts
-from kit.loyalty import drivers, retention as loyalty, recovery, servqual, survey
+from kit.loyalty import charts, drivers, recovery, servqual, survey
 from kit.loyalty import report as lr
+from kit.loyalty import retention as loyalty
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,11 @@ def test_every_chart_draws(chain, lang):
 def test_empty_inputs_still_draw():
     import pandas as pd
 
-    _draw(charts.cohort_heatmap, loyalty.cohort_retention(pd.DataFrame({"customer_id": [], "date": pd.to_datetime([])})), "zh")
+    _draw(
+        charts.cohort_heatmap,
+        loyalty.cohort_retention(pd.DataFrame({"customer_id": [], "date": pd.to_datetime([])})),
+        "zh",
+    )
     summary = recovery.recovery_summary(pd.DataFrame({"group": [], "observed": [], "repurchased": [], "retained": []}))
     fig = _draw(charts.recovery_chart, summary, "zh")
     assert any("无数据" in t.get_text() for t in fig.axes[0].texts)

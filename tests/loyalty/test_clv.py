@@ -11,8 +11,17 @@ import pytest
 from scipy.special import beta as beta_fn
 from scipy.special import gamma as gamma_fn
 
-from kit.loyalty.clv import BgNbd, GammaGamma, _bgnbd_ll, fit_bgnbd, fit_gamma_gamma, margin_multiple_clv, model_clv, frequency_recency_summary
 from kit.core.errors import DataError, ParameterError
+from kit.loyalty.clv import (
+    BgNbd,
+    GammaGamma,
+    _bgnbd_ll,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    frequency_recency_summary,
+    margin_multiple_clv,
+    model_clv,
+)
 
 CDNOW = Path(__file__).resolve().parents[1] / "fixtures" / "cdnow" / "cdnow_customers_summary_with_transactions.csv"
 PUBLISHED_BGNBD = BgNbd(r=0.243, alpha=4.414, a=0.793, b=2.426)
@@ -209,7 +218,9 @@ def test_rfm_summary_hand_example_days_groups_and_same_day():
     row = s.iloc[0]
     assert (row["frequency"], row["recency"], row["T"]) == (3, 10.0, 30.0)
     assert row["monetary"] == pytest.approx(139 / 3)
-    per_store = frequency_recency_summary(tx, observation_end="2026-01-31", time_unit="D", by=("store_id",)).set_index(["store_id", "customer_id"])
+    per_store = frequency_recency_summary(tx, observation_end="2026-01-31", time_unit="D", by=("store_id",)).set_index(
+        ["store_id", "customer_id"]
+    )
     assert per_store.loc[("001", "a"), "frequency"] == 2 and per_store.loc[("001", "a"), "monetary"] == 20.0
     assert per_store.loc[("002", "a"), "frequency"] == 0 and np.isnan(per_store.loc[("002", "a"), "monetary"])
     default_end = frequency_recency_summary(tx)  # end = latest purchase (2026-02-01)
@@ -232,14 +243,36 @@ def test_rfm_summary_bad_input():
 # ------------------------------------------------------------------------- combined value
 def test_model_clv_by_hand(cdnow):
     one = cdnow.head(1)  # x = 2, t_x = 30.43, T = 38.86, zbar = 22.35
-    out = model_clv(one, PUBLISHED_BGNBD, PUBLISHED_GG, horizon=39, margin=0.3, frequency_col="x", recency_col="t_x", monetary_col="zbar")
+    out = model_clv(
+        one,
+        PUBLISHED_BGNBD,
+        PUBLISHED_GG,
+        horizon=39,
+        margin=0.3,
+        frequency_col="x",
+        recency_col="t_x",
+        monetary_col="zbar",
+    )
     purchases = float(PUBLISHED_BGNBD.expected_purchases(39, 2, 30.43, 38.86))
     assert out["clv"].iloc[0] == pytest.approx(0.3 * purchases * 24.6637, rel=1e-5)
-    disc = model_clv(one, PUBLISHED_BGNBD, PUBLISHED_GG, horizon=39, margin=0.3, discount_rate=0.01, periods=3, frequency_col="x", recency_col="t_x", monetary_col="zbar")
+    disc = model_clv(
+        one,
+        PUBLISHED_BGNBD,
+        PUBLISHED_GG,
+        horizon=39,
+        margin=0.3,
+        discount_rate=0.01,
+        periods=3,
+        frequency_col="x",
+        recency_col="t_x",
+        monetary_col="zbar",
+    )
     assert disc["expected_purchases"].iloc[0] == pytest.approx(purchases)
     assert 0.3 * purchases * 24.6637 / 1.01**3 < disc["clv"].iloc[0] < out["clv"].iloc[0]
     with pytest.raises(ParameterError):
-        model_clv(one, PUBLISHED_BGNBD, PUBLISHED_GG, horizon=0, frequency_col="x", recency_col="t_x", monetary_col="zbar")
+        model_clv(
+            one, PUBLISHED_BGNBD, PUBLISHED_GG, horizon=0, frequency_col="x", recency_col="t_x", monetary_col="zbar"
+        )
 
 
 def test_sample_chain_end_to_end():

@@ -6,8 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.loyalty.drivers import DriverResult, complaint_driver_frame, describe_drivers, key_drivers, servqual_driver_frame, shapley_r2
 from kit.core.errors import DataError, ParameterError
+from kit.loyalty.drivers import (
+    DriverResult,
+    complaint_driver_frame,
+    describe_drivers,
+    key_drivers,
+    servqual_driver_frame,
+    shapley_r2,
+)
 
 
 def _r2(X, y):
@@ -49,7 +56,7 @@ def test_three_predictors_against_the_lmg_formula_by_hand():
     expected = []
     for j in range(3):
         k, l = [i for i in range(3) if i != j]
-        add = lambda s: R[tuple(sorted(s + (j,)))] - R[s]  # noqa: E731
+        add = lambda s, j=j: R[tuple(sorted(s + (j,)))] - R[s]  # noqa: E731
         expected.append(add(()) / 3 + add((k,)) / 6 + add((l,)) / 6 + add((k, l)) / 3)
     frame = pd.DataFrame({"x0": X[:, 0], "x1": X[:, 1], "x2": X[:, 2], "y": y})
     res = key_drivers(frame, target="y", n_boot=0)
@@ -114,7 +121,7 @@ def test_caveats_and_description(lang):
 def test_servqual_frame_gap_and_perception():
     row = {f"servqual_e{k:02d}": 6 for k in range(1, 23)} | {f"servqual_p{k:02d}": 4 for k in range(1, 23)}
     row["servqual_p01"] = 7  # tangibles item 1: gap +1; tangibles mean gap (1 - 2 - 2 - 2) / 4
-    blank = {k: np.nan for k in row}
+    blank = dict.fromkeys(row, np.nan)
     frame = pd.DataFrame([row | {"nps": 9}, blank | {"nps": 3}])
     gaps = servqual_driver_frame(frame)
     assert len(gaps) == 1 and gaps["tangibles"].iloc[0] == pytest.approx(-1.25) and gaps["empathy"].iloc[0] == -2
@@ -125,11 +132,24 @@ def test_servqual_frame_gap_and_perception():
 
 
 def test_complaint_frame_links_window_and_store():
-    surveys = pd.DataFrame({"store_id": ["001", "001", "002"], "customer_id": ["a", "b", "a"],
-                            "date": pd.to_datetime(["2026-03-01", "2026-03-01", "2026-03-01"]), "nps": [2, 9, 5]})
-    complaints = pd.DataFrame({"store_id": ["001", "001", "001", "001"], "customer_id": ["a", "a", "b", "b"],
-                               "created_at": pd.to_datetime(["2026-02-20 10:00", "2026-02-21 11:00", "2025-01-01 09:00", "2026-03-05 09:00"]),
-                               "category_en": ["delivery", "delivery", "delivery", "stock_out"]})
+    surveys = pd.DataFrame(
+        {
+            "store_id": ["001", "001", "002"],
+            "customer_id": ["a", "b", "a"],
+            "date": pd.to_datetime(["2026-03-01", "2026-03-01", "2026-03-01"]),
+            "nps": [2, 9, 5],
+        }
+    )
+    complaints = pd.DataFrame(
+        {
+            "store_id": ["001", "001", "001", "001"],
+            "customer_id": ["a", "a", "b", "b"],
+            "created_at": pd.to_datetime(
+                ["2026-02-20 10:00", "2026-02-21 11:00", "2025-01-01 09:00", "2026-03-05 09:00"]
+            ),
+            "category_en": ["delivery", "delivery", "delivery", "stock_out"],
+        }
+    )
     out = complaint_driver_frame(surveys, complaints, min_complainers=1, lookback_days=180)
     assert out.columns.tolist() == ["nps", "delivery"]  # b's complaints are too old or after the survey
     assert out["delivery"].tolist() == [1, 0, 0]  # store 002's survey does not see store 001's complaint

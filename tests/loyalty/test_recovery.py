@@ -5,7 +5,16 @@ import pandas as pd
 import pytest
 
 from kit.core.errors import DataError, ParameterError
-from kit.loyalty.recovery import GROUPS, claim_check, compare_groups, describe_recovery, newcombe_interval, recovery_customers, recovery_summary, wilson_interval
+from kit.loyalty.recovery import (
+    GROUPS,
+    claim_check,
+    compare_groups,
+    describe_recovery,
+    newcombe_interval,
+    recovery_customers,
+    recovery_summary,
+    wilson_interval,
+)
 
 
 def _ts(*values):
@@ -14,28 +23,43 @@ def _ts(*values):
 
 @pytest.fixture
 def small():
-    complaints = pd.DataFrame({
-        "store_id": ["001"] * 4,
-        "customer_id": ["fast", "slow", "open", "fast"],
-        "created_at": _ts("2026-01-10 10:00", "2026-01-12 09:00", "2026-01-20 08:00", "2026-02-01 10:00"),
-        "resolved_at": _ts("2026-01-11 09:59", "2026-01-14 09:00", None, "2026-02-01 12:00"),
-    })
-    tx = pd.DataFrame({
-        "store_id": ["001"] * 9,
-        "customer_id": ["fast", "fast", "slow", "slow", "open", "quiet", "quiet", "other", "gone"],
-        "date": _ts("2026-01-10", "2026-03-01", "2026-01-12", "2026-05-01", "2026-01-20",
-                    "2026-01-15", "2026-02-10", "2026-06-01", "2026-01-11"),
-    })
+    complaints = pd.DataFrame(
+        {
+            "store_id": ["001"] * 4,
+            "customer_id": ["fast", "slow", "open", "fast"],
+            "created_at": _ts("2026-01-10 10:00", "2026-01-12 09:00", "2026-01-20 08:00", "2026-02-01 10:00"),
+            "resolved_at": _ts("2026-01-11 09:59", "2026-01-14 09:00", None, "2026-02-01 12:00"),
+        }
+    )
+    tx = pd.DataFrame(
+        {
+            "store_id": ["001"] * 9,
+            "customer_id": ["fast", "fast", "slow", "slow", "open", "quiet", "quiet", "other", "gone"],
+            "date": _ts(
+                "2026-01-10",
+                "2026-03-01",
+                "2026-01-12",
+                "2026-05-01",
+                "2026-01-20",
+                "2026-01-15",
+                "2026-02-10",
+                "2026-06-01",
+                "2026-01-11",
+            ),
+        }
+    )
     return complaints, tx
 
 
 def test_groups_and_outcomes_by_hand(small):
     complaints, tx = small
-    people = recovery_customers(complaints, tx, start="2026-01-01", end="2026-01-31", as_of="2026-06-30", window_days=90)
+    people = recovery_customers(
+        complaints, tx, start="2026-01-01", end="2026-01-31", as_of="2026-06-30", window_days=90
+    )
     got = people.set_index("customer_id")
     # first complaint of the period only: "fast" resolved in 23h59 -> golden; the February one is ignored
     assert got.loc["fast", "group"] == "golden"
-    assert got.loc["slow", "group"] == "late"          # 48 h
+    assert got.loc["slow", "group"] == "late"  # 48 h
     assert got.loc["open", "group"] == "unresolved"
     assert set(got.index[got["group"] == "never"]) == {"quiet", "gone"}  # "other" bought only after the period
     # fast: next purchase 2026-03-01 is 50 days after 2026-01-10
@@ -52,24 +76,34 @@ def test_groups_and_outcomes_by_hand(small):
 
 def test_censoring_and_retention(small):
     complaints, tx = small
-    people = recovery_customers(complaints, tx, start="2026-01-01", end="2026-01-31", as_of="2026-03-31",
-                                window_days=90, inactive_days=60)
+    people = recovery_customers(
+        complaints, tx, start="2026-01-01", end="2026-01-31", as_of="2026-03-31", window_days=90, inactive_days=60
+    )
     got = people.set_index("customer_id")
     # window of 90 days after 2026-01-10 ends 2026-04-10 > as_of: not observed
     assert not got["observed"].any()
     assert got["repurchased"].isna().all() and got["retained"].isna().all()
-    people = recovery_customers(complaints, tx, start="2026-01-01", end="2026-01-31", as_of="2026-05-10",
-                                window_days=90, inactive_days=60)
+    people = recovery_customers(
+        complaints, tx, start="2026-01-01", end="2026-01-31", as_of="2026-05-10", window_days=90, inactive_days=60
+    )
     got = people.set_index("customer_id")
     # slow bought on 2026-05-01, within 60 days of as_of -> retained; fast last bought 2026-03-01 -> churned
     assert bool(got.loc["slow", "retained"]) and not bool(got.loc["fast", "retained"])
 
 
 def test_by_store_keeps_purchases_apart():
-    complaints = pd.DataFrame({"store_id": ["001"], "customer_id": ["a"], "created_at": _ts("2026-01-05 10:00"),
-                               "resolved_at": _ts("2026-01-05 11:00")})
+    complaints = pd.DataFrame(
+        {
+            "store_id": ["001"],
+            "customer_id": ["a"],
+            "created_at": _ts("2026-01-05 10:00"),
+            "resolved_at": _ts("2026-01-05 11:00"),
+        }
+    )
     tx = pd.DataFrame({"store_id": ["001", "002"], "customer_id": ["a", "a"], "date": _ts("2026-01-05", "2026-01-20")})
-    per_store = recovery_customers(complaints, tx, start="2026-01-01", end="2026-01-31", as_of="2026-12-31", by=["store_id"])
+    per_store = recovery_customers(
+        complaints, tx, start="2026-01-01", end="2026-01-31", as_of="2026-12-31", by=["store_id"]
+    )
     row = per_store[per_store["store_id"] == "001"].iloc[0]
     assert row["group"] == "golden" and not bool(row["repurchased"])
     # store 002 never had a complaint from "a" in it, but "a" complained somewhere: with by=() he is a complainer
@@ -82,9 +116,13 @@ def test_matched_reference_dates_follow_complaint_days():
     rng = np.random.default_rng(3)
     days = pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 365, 4000), unit="D")
     tx = pd.DataFrame({"customer_id": [f"n{i % 400}" for i in range(4000)], "date": days})
-    complaints = pd.DataFrame({"customer_id": [f"c{i}" for i in range(50)],
-                               "created_at": pd.Timestamp("2026-06-01 10:00") + pd.to_timedelta(rng.integers(0, 30, 50), unit="D"),
-                               "resolved_at": pd.NaT})
+    complaints = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(50)],
+            "created_at": pd.Timestamp("2026-06-01 10:00") + pd.to_timedelta(rng.integers(0, 30, 50), unit="D"),
+            "resolved_at": pd.NaT,
+        }
+    )
     people = recovery_customers(complaints, tx, start="2026-01-01", end="2026-12-31", as_of="2027-06-30")
     never = people[people["group"] == "never"]
     assert len(never) == 400
@@ -123,8 +161,14 @@ def six_month_chain(tmp_path_factory):
 def test_sample_chain_shows_the_recovery_effect(six_month_chain):
     """In the synthetic chain, customers whose complaint went badly (> 72 h) often leave (see kit.intake.sample)."""
     chain = six_month_chain
-    people = recovery_customers(chain.complaints.data, chain.transactions.data, start="2026-01-01", end="2026-03-31",
-                                window_days=60, golden_hours=72)
+    people = recovery_customers(
+        chain.complaints.data,
+        chain.transactions.data,
+        start="2026-01-01",
+        end="2026-03-31",
+        window_days=60,
+        golden_hours=72,
+    )
     summary = recovery_summary(people).set_index("group")
     assert summary.loc["golden", "observed"] > 200
     assert summary.loc["golden", "repurchase_rate"] > summary.loc["late", "repurchase_rate"] + 10
@@ -147,10 +191,15 @@ def test_wilson_and_newcombe_published_values():
 
 
 def test_summary_lists_every_group_and_flags_small_samples():
-    people = pd.DataFrame({"store_id": ["001"] * 5 + ["002"], "group": ["golden"] * 3 + ["late", "never", "golden"],
-                           "observed": [True, True, False, True, True, True],
-                           "repurchased": pd.array([True, False, pd.NA, True, True, False], dtype="boolean"),
-                           "retained": pd.array([True, True, pd.NA, False, True, True], dtype="boolean")})
+    people = pd.DataFrame(
+        {
+            "store_id": ["001"] * 5 + ["002"],
+            "group": ["golden"] * 3 + ["late", "never", "golden"],
+            "observed": [True, True, False, True, True, True],
+            "repurchased": pd.array([True, False, pd.NA, True, True, False], dtype="boolean"),
+            "retained": pd.array([True, True, pd.NA, False, True, True], dtype="boolean"),
+        }
+    )
     out = recovery_summary(people, by=["store_id"])
     assert len(out) == 8 and out.groupby("store_id")["group"].apply(list).tolist() == [list(GROUPS)] * 2
     golden = out[(out["store_id"] == "001") & (out["group"] == "golden")].iloc[0]
@@ -160,8 +209,14 @@ def test_summary_lists_every_group_and_flags_small_samples():
 
 
 def test_compare_and_claim():
-    summary = pd.DataFrame({"group": list(GROUPS), "observed": [70, 80, 0, 200], "repurchased": [56, 48, 0, 150],
-                            "retained": [60, 50, 0, 120]})
+    summary = pd.DataFrame(
+        {
+            "group": list(GROUPS),
+            "observed": [70, 80, 0, 200],
+            "repurchased": [56, 48, 0, 150],
+            "retained": [60, 50, 0, 120],
+        }
+    )
     comp = compare_groups(summary).set_index("group")
     from scipy.stats import fisher_exact
 
@@ -183,13 +238,26 @@ def test_compare_and_claim():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_describe_in_both_languages(lang):
-    summary = pd.DataFrame({"group": list(GROUPS), "observed": [70, 80, 10, 200], "repurchased": [56, 30, 2, 150],
-                            "retained": [60, 50, 1, 120]})
-    summary = recovery_summary(pd.DataFrame({
-        "group": np.repeat(list(GROUPS), summary["observed"]),
-        "observed": True,
-        "repurchased": np.concatenate([np.arange(n) < k for n, k in zip(summary["observed"], summary["repurchased"])]),
-        "retained": True}))
+    summary = pd.DataFrame(
+        {
+            "group": list(GROUPS),
+            "observed": [70, 80, 10, 200],
+            "repurchased": [56, 30, 2, 150],
+            "retained": [60, 50, 1, 120],
+        }
+    )
+    summary = recovery_summary(
+        pd.DataFrame(
+            {
+                "group": np.repeat(list(GROUPS), summary["observed"]),
+                "observed": True,
+                "repurchased": np.concatenate(
+                    [np.arange(n) < k for n, k in zip(summary["observed"], summary["repurchased"])]
+                ),
+                "retained": True,
+            }
+        )
+    )
     text = describe_recovery(summary, compare_groups(summary), claim_check(summary), lang, link="[x](y)")
     assert ("24 小时内解决" in text) if lang == "zh" else ("resolved within 24 h" in text)
     assert "Fisher" in text and text.endswith("[x](y)")
@@ -206,12 +274,19 @@ def test_bad_input():
     with pytest.raises(DataError):
         recovery_customers(complaints.drop(columns="resolved_at"), tx)
     with pytest.raises(ParameterError):
-        compare_groups(pd.DataFrame({"group": ["golden"], "observed": [1], "repurchased": [1], "retained": [1]}), metric="x")
+        compare_groups(
+            pd.DataFrame({"group": ["golden"], "observed": [1], "repurchased": [1], "retained": [1]}), metric="x"
+        )
 
 
 def test_empty_period_gives_empty_groups():
-    complaints = pd.DataFrame({"customer_id": pd.Series([], dtype=str), "created_at": pd.Series([], dtype="datetime64[ns]"),
-                               "resolved_at": pd.Series([], dtype="datetime64[ns]")})
+    complaints = pd.DataFrame(
+        {
+            "customer_id": pd.Series([], dtype=str),
+            "created_at": pd.Series([], dtype="datetime64[ns]"),
+            "resolved_at": pd.Series([], dtype="datetime64[ns]"),
+        }
+    )
     tx = pd.DataFrame({"customer_id": ["a"], "date": _ts("2026-01-01")})
     people = recovery_customers(complaints, tx, start="2026-01-01", end="2026-01-31", as_of="2026-12-31")
     assert people["group"].tolist() == ["never"]

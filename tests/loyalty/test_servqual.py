@@ -47,7 +47,9 @@ def hand():
 
 def test_respondent_level_gaps(hand):
     r = respondent_gaps(hand)
-    assert r.loc[0, ["gap_tangibles", "gap_reliability", "gap_responsiveness", "gap_assurance", "gap_empathy"]].tolist() == [-1, -2, 0, 1, -1]
+    assert r.loc[
+        0, ["gap_tangibles", "gap_reliability", "gap_responsiveness", "gap_assurance", "gap_empathy"]
+    ].tolist() == [-1, -2, 0, 1, -1]
     assert r.loc[0, "unweighted"] == pytest.approx(-0.6)
     assert r.loc[0, "weighted"] == pytest.approx(-0.8)
     assert r.loc[1, "weighted"] == pytest.approx(-1.0)

@@ -24,7 +24,10 @@ def test_nps_boundary_scores_6_7_8_9():
     assert (row["pct_promoters"], row["pct_passives"], row["pct_detractors"]) == (25.0, 50.0, 25.0)
 
 
-@pytest.mark.parametrize("score, kind", [(0, "detractors"), (6, "detractors"), (7, "passives"), (8, "passives"), (9, "promoters"), (10, "promoters")])
+@pytest.mark.parametrize(
+    "score, kind",
+    [(0, "detractors"), (6, "detractors"), (7, "passives"), (8, "passives"), (9, "promoters"), (10, "promoters")],
+)
 def test_each_boundary_score_lands_in_its_class(score, kind):
     row = nps_table(pd.DataFrame({"nps": [score]})).iloc[0]
     assert row[kind] == 1
@@ -83,7 +86,9 @@ def test_empty_table_gives_nan_with_n_zero():
 
 
 def test_empty_grouped_table_has_no_rows_and_all_columns():
-    out = nps_table(pd.DataFrame({"store_id": pd.Series([], dtype="str"), "nps": pd.Series([], dtype="int64")}), by=("store_id",))
+    out = nps_table(
+        pd.DataFrame({"store_id": pd.Series([], dtype="str"), "nps": pd.Series([], dtype="int64")}), by=("store_id",)
+    )
     assert len(out) == 0
     assert list(out.columns)[:2] == ["store_id", "n"]
 
@@ -254,7 +259,14 @@ def test_compare_by_group_with_missing_side_and_zero_se():
 
 def test_compare_to_rest_equals_explicit_comparison():
     rng = np.random.default_rng(11)
-    df = pd.DataFrame({"store_id": rng.choice(["001", "002", "003"], 300), "month": rng.choice(["01", "02"], 300), "nps": rng.integers(0, 11, 300), "csat": rng.integers(1, 6, 300)})
+    df = pd.DataFrame(
+        {
+            "store_id": rng.choice(["001", "002", "003"], 300),
+            "month": rng.choice(["01", "02"], 300),
+            "nps": rng.integers(0, 11, 300),
+            "csat": rng.integers(1, 6, 300),
+        }
+    )
     for metric in ("nps", "csat"):
         out = compare_to_rest(df, metric=metric, by=("month",))
         assert len(out) == 6

@@ -7,11 +7,11 @@ import pandas as pd
 import papermill
 import pytest
 
-from kit.run.kernels import KERNEL_NAME
 from kit.core.errors import ParameterError
-from kit.run.params import ChainParams, validate_params
 from kit.core.privacy import find_pii
 from kit.run.html import export_html, external_refs
+from kit.run.kernels import KERNEL_NAME
+from kit.run.params import ChainParams, validate_params
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "00_chain_overview.ipynb"
 
@@ -29,19 +29,30 @@ def test_second_cell_validates_chain_params():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata["tags"]
-    assert "validate_params(ChainParams" in code[1].source
+    assert "validate_params(\n    ChainParams" in code[1].source or "validate_params(ChainParams" in code[1].source
     assert "store_id" not in code[0].source
     with pytest.raises(ParameterError):
-        validate_params(ChainParams, period_start="2026-01-01", period_end="2026-01-31", data_dir=".", lang="en", store_id="001")
+        validate_params(
+            ChainParams, period_start="2026-01-01", period_end="2026-01-31", data_dir=".", lang="en", store_id="001"
+        )
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lang, expected", [("zh", ["门店排名", "领先门店", "全连锁", "首响达标"]),
-                                            ("en", ["League table", "Leading store", "whole chain", "1st resp. SLA"])])
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("zh", ["门店排名", "领先门店", "全连锁", "首响达标"]),
+        ("en", ["League table", "Leading store", "whole chain", "1st resp. SLA"]),
+    ],
+)
 def test_overview_runs_on_a_sample_chain(lang, expected, chain_dir, tmp_path):
     out = tmp_path / "00.ipynb"
     papermill.execute_notebook(
-        str(NOTEBOOK), str(out), kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(NOTEBOOK.parent),
+        str(NOTEBOOK),
+        str(out),
+        kernel_name=KERNEL_NAME,
+        progress_bar=False,
+        cwd=str(NOTEBOOK.parent),
         parameters=dict(period_start="2026-02-01", period_end="2026-03-31", data_dir=str(chain_dir), lang=lang),
     )
     nb = nbformat.read(out, as_version=4)

@@ -8,8 +8,8 @@ import pandas as pd
 import papermill
 import pytest
 
-from kit.run.kernels import KERNEL_NAME
 from kit.core.privacy import find_pii
+from kit.run.kernels import KERNEL_NAME
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -28,10 +28,17 @@ def test_committed_without_outputs_and_with_parameters_first(path):
 def test_complaint_audit_runs_for_a_store(store_id, lang, small_chain_dir, tmp_path):
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(
-        str(NOTEBOOKS[[p.stem for p in NOTEBOOKS].index("03_complaint_audit")]), str(out),
-        parameters=dict(store_id=store_id, period_start="2026-01-01", period_end="2026-03-31",
-                        data_dir=str(small_chain_dir), lang=lang),
-        kernel_name=KERNEL_NAME, progress_bar=False,
+        str(NOTEBOOKS[[p.stem for p in NOTEBOOKS].index("03_complaint_audit")]),
+        str(out),
+        parameters=dict(
+            store_id=store_id,
+            period_start="2026-01-01",
+            period_end="2026-03-31",
+            data_dir=str(small_chain_dir),
+            lang=lang,
+        ),
+        kernel_name=KERNEL_NAME,
+        progress_bar=False,
     )
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]

@@ -7,8 +7,8 @@ import pandas as pd
 import papermill
 import pytest
 
-from kit.run.kernels import KERNEL_NAME
 from kit.core.privacy import find_pii
+from kit.run.kernels import KERNEL_NAME
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04_satisfaction_loyalty.ipynb"
 
@@ -45,10 +45,17 @@ def test_parameters_cell_is_notebook_03s_plus_the_analysis_settings():
 def test_notebook04_runs_for_a_store(store_id, lang, six_month_chain_dir, tmp_path):
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(
-        str(NOTEBOOK), str(out),
-        parameters=dict(store_id=store_id, period_start="2026-01-01", period_end="2026-06-30",
-                        data_dir=str(six_month_chain_dir), lang=lang),
-        kernel_name=KERNEL_NAME, progress_bar=False,
+        str(NOTEBOOK),
+        str(out),
+        parameters=dict(
+            store_id=store_id,
+            period_start="2026-01-01",
+            period_end="2026-06-30",
+            data_dir=str(six_month_chain_dir),
+            lang=lang,
+        ),
+        kernel_name=KERNEL_NAME,
+        progress_bar=False,
     )
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
@@ -59,7 +66,14 @@ def test_notebook04_runs_for_a_store(store_id, lang, six_month_chain_dir, tmp_pa
     markdown = "\n".join(o["data"]["text/markdown"] for o in outputs if "text/markdown" in o.get("data", {}))
     expected = {
         "zh": ["差距最大的维度是", "净推荐值 NPS", "BG/NBD", "24 小时内解决", "对 NPS", "项达成目标"],
-        "en": ["The largest SERVQUAL gap is", "NPS", "BG/NBD", "resolved within 24 h", "NPS", "indicators with data meet"],
+        "en": [
+            "The largest SERVQUAL gap is",
+            "NPS",
+            "BG/NBD",
+            "resolved within 24 h",
+            "NPS",
+            "indicators with data meet",
+        ],
     }[lang]
     for text in expected:
         assert text in markdown, text
@@ -81,7 +95,7 @@ def test_playbook_anchors_exist_in_both_languages():
     used |= {f"remedy-{d}" for d in DIMENSIONS}
     code = "".join((root / "kit" / "loyalty" / name).read_text(encoding="utf-8") for name in ("report.py",))
     code += NOTEBOOK.read_text(encoding="utf-8")
-    assert {a for a in re.findall(r'playbook_link\(\\?"([a-z-]+)\\?"', code)} <= used
+    assert set(re.findall(r'playbook_link\(\\?"([a-z-]+)\\?"', code)) <= used
     for lang in ("zh", "en"):
         text = (root / "playbook" / f"04_satisfaction_loyalty.{lang}.md").read_text(encoding="utf-8")
         anchors = set(re.findall(r'<a id="([a-z-]+)"></a>', text))

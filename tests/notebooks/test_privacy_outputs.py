@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.run.jobs import plan_jobs
-from kit.run.batch import run_batch
 from kit.core.privacy import find_pii
 from kit.intake.sample import write_chain
+from kit.run.batch import run_batch
+from kit.run.jobs import plan_jobs
 
 SCANNED = {".ipynb", ".html", ".csv", ".xlsx", ".json", ".md", ".txt"}
 PERIOD = (date(2026, 1, 1), date(2026, 2, 28))
@@ -31,8 +31,13 @@ def _text_of(path: Path) -> str:
         import openpyxl
 
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                         for v in row if v is not None)
+        return "\n".join(
+            str(v)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        )
     return path.read_text(encoding="utf-8", errors="replace")
 
 
@@ -84,10 +89,12 @@ def test_the_scanner_catches_a_planted_raw_phone_and_name(batch_run, tmp_path):
     shutil.copytree(out, copy)
     raw = complaints.iloc[0]
     html = copy / "001" / "03_complaint_audit.html"
-    html.write_text(html.read_text(encoding="utf-8").replace("</body>", f"<p>{raw['customer_phone']}</p></body>"),
-                    encoding="utf-8")
-    pd.DataFrame({"name": [raw["customer_name"]], "email": ["zhang.san@example.com"],
-                  "id": ["110101199003071234"]}).to_excel(copy / "leak.xlsx", index=False)
+    html.write_text(
+        html.read_text(encoding="utf-8").replace("</body>", f"<p>{raw['customer_phone']}</p></body>"), encoding="utf-8"
+    )
+    pd.DataFrame(
+        {"name": [raw["customer_name"]], "email": ["zhang.san@example.com"], "id": ["110101199003071234"]}
+    ).to_excel(copy / "leak.xlsx", index=False)
     hits = scan(copy, [raw["customer_name"]])
     assert hits["001/03_complaint_audit.html"] == [raw["customer_phone"]]
     assert sorted(hits["leak.xlsx"]) == sorted(["zhang.san@example.com", "110101199003071234", raw["customer_name"]])

@@ -11,9 +11,9 @@ import nbformat
 import papermill
 import pytest
 
+from kit.cli import main as kit_main
 from kit.run.kernels import KERNEL_NAME
 from kit.workshop.card import CARD_MIME, export_cards
-from kit.cli import main as kit_main
 from kit.workshop.widgets import CustomerTypesForm, StandardsForm
 from kit.workshop.workspace import open_workspace
 
@@ -32,10 +32,19 @@ def _run(name, small_chain_dir, tmp_path, lang, *, workspace, store_id=""):
     out = tmp_path / "run" / "chain" / f"{name}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
     papermill.execute_notebook(
-        str(NOTEBOOKS / f"{name}.ipynb"), str(out),
-        parameters=dict(workspace=workspace, data_dir=str(small_chain_dir), lang=lang, store_id=store_id,
-                        period_start="2026-01-01", period_end="2026-03-31"),
-        kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(NOTEBOOKS),
+        str(NOTEBOOKS / f"{name}.ipynb"),
+        str(out),
+        parameters=dict(
+            workspace=workspace,
+            data_dir=str(small_chain_dir),
+            lang=lang,
+            store_id=store_id,
+            period_start="2026-01-01",
+            period_end="2026-03-31",
+        ),
+        kernel_name=KERNEL_NAME,
+        progress_bar=False,
+        cwd=str(NOTEBOOKS),
     )
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
@@ -55,7 +64,9 @@ def test_customer_types_notebook(lang, small_chain_dir, tmp_path, capsys):
     ws = _new_workspace(tmp_path, capsys)
     form = CustomerTypesForm(ws, lang)  # what the team typed in the workshop is what the headless run shows
     form.select("non_profits")
-    form.fields["name_zh" if lang == "zh" else "name_en"].value = "社区公益伙伴" if lang == "zh" else "community partners"
+    form.fields["name_zh" if lang == "zh" else "name_en"].value = (
+        "社区公益伙伴" if lang == "zh" else "community partners"
+    )
     form.fields["share"].value = "0.05"
     assert form.save()
     outputs, out = _run("01_customer_types", small_chain_dir, tmp_path, lang, workspace=str(ws.path))
@@ -78,9 +89,13 @@ def test_service_standards_notebook(lang, store_id, small_chain_dir, tmp_path, c
     form = StandardsForm(ws, lang)  # the workshop lowers the front-line limit to 300 yuan
     form.fields["authority_frontline"].value = "300"
     assert form.save()
-    outputs, out = _run("02_service_standards", small_chain_dir, tmp_path, lang, workspace=str(ws.path), store_id=store_id)
+    outputs, out = _run(
+        "02_service_standards", small_chain_dir, tmp_path, lang, workspace=str(ws.path), store_id=store_id
+    )
     html = "".join(_html(outputs))
-    assert ("目前" if lang == "zh" else "today") in "".join(o["data"].get("text/markdown", "") for o in outputs if "data" in o)
+    assert ("目前" if lang == "zh" else "today") in "".join(
+        o["data"].get("text/markdown", "") for o in outputs if "data" in o
+    )
     assert ("可实现" if lang == "zh" else "achievable") in html  # the SMART verdicts table
     cards = [o for o in outputs if CARD_MIME in o.get("data", {})]
     assert len(cards) == 1 and "<iframe" in cards[0]["data"]["text/html"]

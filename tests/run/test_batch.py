@@ -3,9 +3,9 @@ from datetime import date
 
 import pytest
 
-from kit.run.jobs import parse_period, plan_jobs, resolve_notebook, select_stores
-from kit.run.batch import run_batch
 from kit.core.errors import ParameterError, RunError
+from kit.run.batch import run_batch
+from kit.run.jobs import parse_period, plan_jobs, resolve_notebook, select_stores
 
 pytestmark = pytest.mark.slow
 PERIOD = (date(2026, 1, 1), date(2026, 3, 31))
@@ -82,21 +82,35 @@ def test_plan_jobs_follows_the_notebook_scope(tmp_path):
     import shutil
 
     store = plan_jobs("03", ["001", "007"], period=PERIOD, data_dir=tmp_path, lang="en", out_dir=tmp_path / "run")
-    assert [(j.scope, j.store_id, j.parameters["store_id"]) for j in store] == [("store", "001", "001"), ("store", "007", "007")]
+    assert [(j.scope, j.store_id, j.parameters["store_id"]) for j in store] == [
+        ("store", "001", "001"),
+        ("store", "007", "007"),
+    ]
     assert store[1].output == (tmp_path / "run" / "007" / "03_complaint_audit.ipynb").resolve()
 
-    workshop = plan_jobs("02", ["001", "007"], period=PERIOD, data_dir=tmp_path, lang="en", out_dir=tmp_path / "run",
-                         workspace=str(tmp_path))
+    workshop = plan_jobs(
+        "02",
+        ["001", "007"],
+        period=PERIOD,
+        data_dir=tmp_path,
+        lang="en",
+        out_dir=tmp_path / "run",
+        workspace=str(tmp_path),
+    )
     assert [(j.scope, j.store_id, j.parameters["store_id"]) for j in workshop] == [("workshop", "chain", "")]
     assert workshop[0].output.parent.name == "chain" and workshop[0].parameters["workspace"] == str(tmp_path.resolve())
 
     chain_nb = tmp_path / "00_chain_overview.ipynb"
     shutil.copy(resolve_notebook("03"), chain_nb)
-    chain = plan_jobs(str(chain_nb), ["001", "007"], period=PERIOD, data_dir=tmp_path, lang="en", out_dir=tmp_path / "run")
+    chain = plan_jobs(
+        str(chain_nb), ["001", "007"], period=PERIOD, data_dir=tmp_path, lang="en", out_dir=tmp_path / "run"
+    )
     assert [(j.scope, j.store_id) for j in chain] == [("chain", "chain")]
     assert "store_id" not in chain[0].parameters and chain[0].output.name == "00_chain_overview.ipynb"
     with pytest.raises(ParameterError):  # ChainParams knows no store_id
-        plan_jobs(str(chain_nb), [], period=PERIOD, data_dir=tmp_path, lang="en", out_dir=tmp_path, extra={"store_id": "001"})
+        plan_jobs(
+            str(chain_nb), [], period=PERIOD, data_dir=tmp_path, lang="en", out_dir=tmp_path, extra={"store_id": "001"}
+        )
 
 
 def test_select_stores_by_list_region_and_all():

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.run.jobs import plan_jobs
 from kit.run.batch import run_batch
+from kit.run.jobs import plan_jobs
 from kit.run.kernels import notebook_imports
 
 pytestmark = pytest.mark.slow
@@ -110,9 +110,13 @@ def test_dask_local_cluster_runs_two_stores(tmp_path):
     data, out = tmp_path / "data", tmp_path / "run"
     data.mkdir()
     (data / ".fail-002").write_text("", encoding="utf-8")
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        results = run_batch(_jobs(data, out, ["001", "002"]), progress=False, lang="en", executor="dask", scheduler=client)
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        results = run_batch(
+            _jobs(data, out, ["001", "002"]), progress=False, lang="en", executor="dask", scheduler=client
+        )
     assert [r.status for r in results] == ["ok", "failed"], [r.error for r in results]
     m = _manifest(out)
     assert m["executor"] == "dask"

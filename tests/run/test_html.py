@@ -5,7 +5,9 @@ from kit.run.html import export_html, index_html
 
 
 def test_export_html_hides_code_and_keeps_outputs(tmp_path):
-    nb = new_notebook(cells=[new_code_cell("secret_code = 1", outputs=[new_output("stream", name="stdout", text="visible 投诉")])])
+    nb = new_notebook(
+        cells=[new_code_cell("secret_code = 1", outputs=[new_output("stream", name="stdout", text="visible 投诉")])]
+    )
     path = tmp_path / "a.ipynb"
     nbformat.write(nb, path)
     html = export_html(path, tmp_path / "a.html", lang="zh").read_text(encoding="utf-8")
@@ -18,8 +20,14 @@ def test_export_html_hides_code_and_keeps_outputs(tmp_path):
 def test_index_marks_failures_with_cell_and_message():
     rows = [
         {"store_id": "001", "notebook": "03_complaint_audit", "status": "ok", "duration_s": 1.0, "html": "001/03.html"},
-        {"store_id": "002", "notebook": "03_complaint_audit", "status": "failed", "duration_s": 2.0, "html": None,
-         "error": {"cell": 4, "ename": "DataError", "evalue": "bad <file>"}},
+        {
+            "store_id": "002",
+            "notebook": "03_complaint_audit",
+            "status": "failed",
+            "duration_s": 2.0,
+            "html": None,
+            "error": {"cell": 4, "ename": "DataError", "evalue": "bad <file>"},
+        },
     ]
     html = index_html(rows, "en", title="t")
     assert '<a href="001/03.html">' in html
@@ -29,9 +37,22 @@ def test_index_marks_failures_with_cell_and_message():
 def test_export_html_is_fully_offline_and_prints_on_a4(tmp_path):
     from kit.run.html import external_refs
 
-    nb = new_notebook(cells=[new_code_cell("import x", outputs=[new_output(
-        "display_data", data={"text/html": '<link rel="stylesheet" href="https://cdn.example/x.css">'
-                                           '<script src="https://cdn.jsdelivr.net/npm/require.js"></script><b>表</b>'})])])
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "import x",
+                outputs=[
+                    new_output(
+                        "display_data",
+                        data={
+                            "text/html": '<link rel="stylesheet" href="https://cdn.example/x.css">'
+                            '<script src="https://cdn.jsdelivr.net/npm/require.js"></script><b>表</b>'
+                        },
+                    )
+                ],
+            )
+        ]
+    )
     path = tmp_path / "b.ipynb"
     nbformat.write(nb, path)
     html = export_html(path, tmp_path / "b.html", lang="zh").read_text(encoding="utf-8")
@@ -44,12 +65,30 @@ def test_index_lists_chain_overview_first_with_pdf_and_workbook():
     rows = [
         {"store_id": "002", "notebook": "03_complaint_audit", "status": "ok", "duration_s": 1.0, "html": "002/03.html"},
         {"store_id": "001", "notebook": "03_complaint_audit", "status": "ok", "duration_s": 1.0, "html": "001/03.html"},
-        {"store_id": "chain", "notebook": "00_chain_overview", "status": "ok", "duration_s": 3.0, "html": "chain/00.html"},
-        {"store_id": "003", "notebook": "04_satisfaction_loyalty", "status": "failed", "duration_s": 0.5, "html": None,
-         "error": {"cell": 7, "ename": "KeyError", "evalue": "'nps'"}},
+        {
+            "store_id": "chain",
+            "notebook": "00_chain_overview",
+            "status": "ok",
+            "duration_s": 3.0,
+            "html": "chain/00.html",
+        },
+        {
+            "store_id": "003",
+            "notebook": "04_satisfaction_loyalty",
+            "status": "failed",
+            "duration_s": 0.5,
+            "html": None,
+            "error": {"cell": 7, "ename": "KeyError", "evalue": "'nps'"},
+        },
     ]
-    deliverables = {"excel": "kpis.xlsx", "pdf": {"status": "ok", "message": "2 PDF files printed",
-                                                 "files": {"001/03.html": "001/03.pdf", "chain/00.html": "chain/00.pdf"}}}
+    deliverables = {
+        "excel": "kpis.xlsx",
+        "pdf": {
+            "status": "ok",
+            "message": "2 PDF files printed",
+            "files": {"001/03.html": "001/03.pdf", "chain/00.html": "chain/00.pdf"},
+        },
+    }
     html = index_html(rows, "zh", title="运行", deliverables=deliverables)
     assert html.index("chain/00.html") < html.index("001/03.html") < html.index("002/03.html")
     assert '<a href="chain/00.pdf">' in html and '<a href="001/03.pdf">' in html and "002/03.pdf" not in html
@@ -60,8 +99,9 @@ def test_index_lists_chain_overview_first_with_pdf_and_workbook():
 
 
 def test_export_html_reuses_one_exporter_per_language_with_identical_pages(tmp_path):
-    import kit.run.html as report
     from nbconvert import HTMLExporter
+
+    import kit.run.html as report
 
     nb = new_notebook(cells=[new_code_cell("x = 1", outputs=[new_output("stream", name="stdout", text="页 one")])])
     path = tmp_path / "c.ipynb"
@@ -72,16 +112,28 @@ def test_export_html_reuses_one_exporter_per_language_with_identical_pages(tmp_p
     second = export_html(path, tmp_path / "c2.html", lang="en", title="T").read_text(encoding="utf-8")
     assert report._EXPORTERS[("en",)] is exporter and report._EXPORTERS[("zh",)] is not exporter
     assert first == second
-    fresh, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            language_code="en").from_notebook_node(nbformat.read(path, as_version=4),
-                                                                   resources={"metadata": {"name": "T"}})
+    fresh, _ = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, language_code="en"
+    ).from_notebook_node(nbformat.read(path, as_version=4), resources={"metadata": {"name": "T"}})
     assert second == report.make_offline(fresh).replace("</head>", report._PRINT_CSS + "</head>", 1)
 
 
 def test_index_shows_first_line_of_failing_cell_escaped():
-    rows = [{"store_id": "002", "notebook": "04_satisfaction_loyalty", "status": "failed", "duration_s": 1.0,
-             "html": None, "error": {"cell": 5, "ename": "KeyError", "evalue": "'nps'",
-                                     "source": "\n  scores = df[df.x < 3]  # <b>\nplot(scores)"}}]
+    rows = [
+        {
+            "store_id": "002",
+            "notebook": "04_satisfaction_loyalty",
+            "status": "failed",
+            "duration_s": 1.0,
+            "html": None,
+            "error": {
+                "cell": 5,
+                "ename": "KeyError",
+                "evalue": "'nps'",
+                "source": "\n  scores = df[df.x < 3]  # <b>\nplot(scores)",
+            },
+        }
+    ]
     html = index_html(rows, "en", title="t")
     assert "cell 5 KeyError: &#x27;nps&#x27;<br><code>scores = df[df.x &lt; 3]  # &lt;b&gt;</code>" in html
     assert "plot(scores)" not in html

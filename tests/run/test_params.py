@@ -35,8 +35,11 @@ def test_each_notebook_scope_validates_with_its_model():
     from kit.core.errors import ParameterError
     from kit.run.params import ChainParams, WorkshopParams, notebook_scope, params_model, validate_params
 
-    assert [notebook_scope(s) for s in ("00_chain_overview", "01_customer_types", "03_complaint_audit")] == \
-        ["chain", "workshop", "store"]
+    assert [notebook_scope(s) for s in ("00_chain_overview", "01_customer_types", "03_complaint_audit")] == [
+        "chain",
+        "workshop",
+        "store",
+    ]
     assert params_model("02_service_standards") is WorkshopParams
     chain = validate_params(ChainParams, period_start="2026-01-01", period_end="2026-03-31", data_dir=".")
     assert chain.lang == "zh"

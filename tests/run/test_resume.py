@@ -1,8 +1,8 @@
 import os
 from pathlib import Path
 
-from kit.run.resume import Fingerprinter, is_up_to_date, previous_entries, workspace_files
 from kit.core.files import data_files
+from kit.run.resume import Fingerprinter, is_up_to_date, previous_entries, workspace_files
 
 
 def _setup(tmp_path: Path):

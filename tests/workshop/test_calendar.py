@@ -12,8 +12,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.workshop.calendar import StoreCalendar, add_business_minutes, business_minutes, calendar_minutes, calendars_from_stores, china_official_days, deadlines, elapsed_minutes, parse_hours
 from kit.core.errors import DataError, ParameterError
+from kit.workshop.calendar import (
+    StoreCalendar,
+    add_business_minutes,
+    business_minutes,
+    calendar_minutes,
+    calendars_from_stores,
+    china_official_days,
+    deadlines,
+    elapsed_minutes,
+    parse_hours,
+)
 
 T = pd.Timestamp
 
@@ -50,7 +60,9 @@ def test_parse_hours_forms():
     assert parse_hours(None) == () and parse_hours("closed") == () and parse_hours("休息") == ()
 
 
-@pytest.mark.parametrize("bad", ["25:00-10:00", "10:00-22:60", "22:00-10:00", "10-22", "09:00-13:00,12:00-18:00", "24:30-24:40"])
+@pytest.mark.parametrize(
+    "bad", ["25:00-10:00", "10:00-22:60", "22:00-10:00", "10-22", "09:00-13:00,12:00-18:00", "24:30-24:40"]
+)
 def test_bad_hours_raise_parameter_error_in_both_languages(bad):
     with pytest.raises(ParameterError) as info:
         StoreCalendar.retail(bad)
@@ -83,7 +95,11 @@ def test_calendar_is_normalised_hashable_and_round_trips():
 
 def test_calendars_from_stores_table():
     stores = pd.DataFrame(
-        {"store_id": ["001", "002", "003"], "opening_hours": ["09:00-21:00", "10:00-22:00", "09:00-21:00"], "timezone": ["Asia/Shanghai", "", None]}
+        {
+            "store_id": ["001", "002", "003"],
+            "opening_hours": ["09:00-21:00", "10:00-22:00", "09:00-21:00"],
+            "timezone": ["Asia/Shanghai", "", None],
+        }
     )
     cals = calendars_from_stores(stores, lunch="12:00-12:30")
     assert set(cals) == {"001", "002", "003"}
@@ -101,7 +117,14 @@ def test_calendars_from_stores_table():
 # --------------------------------------------------------------------------------------------
 def test_china_official_days_2026():
     off, work = china_official_days(2026)
-    assert [d.isoformat() for d in work] == ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"]
+    assert [d.isoformat() for d in work] == [
+        "2026-01-04",
+        "2026-02-14",
+        "2026-02-28",
+        "2026-05-09",
+        "2026-09-20",
+        "2026-10-10",
+    ]
     national_day = [d.isoformat() for d in off if d.month == 10]
     assert national_day == [f"2026-10-0{i}" for i in range(1, 8)]  # the Sunday 10-04 inside the block too
     assert dt.date(2026, 10, 10) not in off and dt.date(2026, 3, 7) not in off  # ordinary Saturday
@@ -225,7 +248,9 @@ def test_store_in_another_zone_and_daylight_saving():
     assert float(calendar_minutes(T("2026-03-29 00:00"), T("2026-03-30 00:00"), timezone="Europe/Berlin")) == 23 * 60
     assert float(calendar_minutes(T("2026-03-29 00:00"), T("2026-03-30 00:00"))) == 24 * 60
     shop = StoreCalendar.retail("09:00-18:00", timezone="Europe/Berlin")
-    assert float(business_minutes(T("2026-03-02 08:00", tz="UTC"), T("2026-03-02 09:00", tz="UTC"), shop)) == 60.0  # 09-10 local
+    assert (
+        float(business_minutes(T("2026-03-02 08:00", tz="UTC"), T("2026-03-02 09:00", tz="UTC"), shop)) == 60.0
+    )  # 09-10 local
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,7 +273,11 @@ def test_deadline_at_a_closing_time_is_that_closing_time(retail, plain_office):
 
 
 def test_deadline_missing_inputs(retail):
-    out = add_business_minutes(pd.Series([T("2026-03-02 10:00"), pd.NaT, T("2026-03-02 10:00"), T("2026-03-02 10:00")]), [30, 30, -5, np.nan], retail)
+    out = add_business_minutes(
+        pd.Series([T("2026-03-02 10:00"), pd.NaT, T("2026-03-02 10:00"), T("2026-03-02 10:00")]),
+        [30, 30, -5, np.nan],
+        retail,
+    )
     assert out.iloc[0] == T("2026-03-02 10:30") and out.iloc[1:].isna().all()
 
 
@@ -367,7 +396,9 @@ def test_chain_small_frame_exact_numbers():
 
 
 def test_chain_unknown_store_and_bad_clock():
-    frame = pd.DataFrame({"store_id": ["001", "009"], "a": [T("2026-03-02 10:00")] * 2, "b": [T("2026-03-02 11:00")] * 2})
+    frame = pd.DataFrame(
+        {"store_id": ["001", "009"], "a": [T("2026-03-02 10:00")] * 2, "b": [T("2026-03-02 11:00")] * 2}
+    )
     cals = {"001": StoreCalendar.retail()}
     with pytest.raises(DataError, match="009"):
         elapsed_minutes(frame, "a", "b", calendars=cals)

@@ -7,9 +7,18 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from kit.workshop.rfm import SEGMENTS, rfm_scores, rfm_segment, rfm_summary, segment_to_customer_type
-from kit.workshop.customer_types import CustomerType, CustomerTypes, KeyNeed, add_customer_type, attach_kano, default_customer_types, must_be_needs, remove_customer_type
 from kit.core.errors import DataError, ParameterError
+from kit.workshop.customer_types import (
+    CustomerType,
+    CustomerTypes,
+    KeyNeed,
+    add_customer_type,
+    attach_kano,
+    default_customer_types,
+    must_be_needs,
+    remove_customer_type,
+)
+from kit.workshop.rfm import SEGMENTS, rfm_scores, rfm_segment, rfm_summary, segment_to_customer_type
 
 
 def test_seed_taxonomy():
@@ -42,7 +51,9 @@ def test_validation():
     with pytest.raises(ValidationError, match="more than 1"):
         CustomerTypes(types=[CustomerType(**base, share=0.7), CustomerType(**{**base, "id": "y"}, share=0.4)])
     # shares on different bases are not added up
-    CustomerTypes(types=[CustomerType(**base, share=0.7), CustomerType(**{**base, "id": "y"}, share=0.4, share_basis="revenue")])
+    CustomerTypes(
+        types=[CustomerType(**base, share=0.7), CustomerType(**{**base, "id": "y"}, share=0.4, share_basis="revenue")]
+    )
 
 
 def test_attach_kano_and_must_be():
@@ -82,7 +93,14 @@ def _tx():
     rows = []
     for k in range(10):
         for j in range(k + 1):
-            rows.append({"customer_id": f"c{k}", "date": (pd.Timestamp("2026-03-31") - pd.Timedelta(days=k + 10 * j)).strftime("%Y-%m-%d"), "amount": 10.0 * (k + 1), "store_id": "001" if k < 5 else "002"})
+            rows.append(
+                {
+                    "customer_id": f"c{k}",
+                    "date": (pd.Timestamp("2026-03-31") - pd.Timedelta(days=k + 10 * j)).strftime("%Y-%m-%d"),
+                    "amount": 10.0 * (k + 1),
+                    "store_id": "001" if k < 5 else "002",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -153,6 +171,8 @@ def test_summary_and_adoption_as_customer_type():
     ct = segment_to_customer_type("champions", summary)
     assert ct.share == pytest.approx(summary.loc["champions", "revenue_share"], abs=1e-4)
     assert ct.source == "rfm" and ct.relation == "external" and ct.key_needs
-    assert segment_to_customer_type("lost", summary, share_basis="volume").share == pytest.approx(summary.loc["lost", "customer_share"], abs=1e-4)
+    assert segment_to_customer_type("lost", summary, share_basis="volume").share == pytest.approx(
+        summary.loc["lost", "customer_share"], abs=1e-4
+    )
     with pytest.raises(ParameterError):
         segment_to_customer_type("vip")

@@ -4,28 +4,34 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kit.chain.goals_scorecard import describe_scorecard, measure_indicators, scorecard, scorecard_table
 from kit.core.errors import ParameterError, WorkspaceError
 from kit.workshop.goals import GOAL_IDS, INDICATORS, QualityGoals, default_targets, goals_note, load_goals, save_goals
-from kit.chain.goals_scorecard import describe_scorecard, measure_indicators, scorecard, scorecard_table
 
 
 def _complaints():
     t = pd.to_datetime
-    return pd.DataFrame({
-        "store_id": ["001"] * 5,
-        "channel": ["phone", "email", "chat", "phone", "in_store"],
-        "tier": ["urgent", "normal", "normal", "inquiry", "normal"],
-        "category_en": ["service_attitude", "delivery", "staff_knowledge", "other", "delivery"],
-        "created_at": t(["2026-01-01 10:00", "2026-01-02 10:00", "2026-01-03 10:00", "2026-01-04 10:00", "2026-01-30 20:00"]),
-        "first_response_at": t(["2026-01-01 10:10", "2026-01-02 20:00", "2026-01-03 11:00", "2026-01-04 13:00", None]),
-        "resolved_at": t(["2026-01-01 12:00", "2026-01-04 10:00", "2026-01-03 15:00", "2026-01-04 14:00", None]),
-        "contacts_to_resolve": pd.array([1, 3, 1, 2, pd.NA], dtype="Int64"),
-        "reopened": pd.array([0, 1, 0, 0, pd.NA], dtype="Int64"),
-        "compensation_amount": [0.0, 600.0, 100.0, 0.0, 0.0],
-        "approver_role": [None, "frontline", "frontline", None, None],
-        "follow_up_at": t(["2026-01-02 10:00", None, "2026-01-10 10:00", None, None]),
-        "resolution_satisfaction": pd.array([5, 2, 4, pd.NA, pd.NA], dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "store_id": ["001"] * 5,
+            "channel": ["phone", "email", "chat", "phone", "in_store"],
+            "tier": ["urgent", "normal", "normal", "inquiry", "normal"],
+            "category_en": ["service_attitude", "delivery", "staff_knowledge", "other", "delivery"],
+            "created_at": t(
+                ["2026-01-01 10:00", "2026-01-02 10:00", "2026-01-03 10:00", "2026-01-04 10:00", "2026-01-30 20:00"]
+            ),
+            "first_response_at": t(
+                ["2026-01-01 10:10", "2026-01-02 20:00", "2026-01-03 11:00", "2026-01-04 13:00", None]
+            ),
+            "resolved_at": t(["2026-01-01 12:00", "2026-01-04 10:00", "2026-01-03 15:00", "2026-01-04 14:00", None]),
+            "contacts_to_resolve": pd.array([1, 3, 1, 2, pd.NA], dtype="Int64"),
+            "reopened": pd.array([0, 1, 0, 0, pd.NA], dtype="Int64"),
+            "compensation_amount": [0.0, 600.0, 100.0, 0.0, 0.0],
+            "approver_role": [None, "frontline", "frontline", None, None],
+            "follow_up_at": t(["2026-01-02 10:00", None, "2026-01-10 10:00", None, None]),
+            "resolution_satisfaction": pd.array([5, 2, 4, pd.NA, pd.NA], dtype="Int64"),
+        }
+    )
 
 
 def test_every_goal_has_indicators():
@@ -40,8 +46,8 @@ def test_measure_by_hand():
     # first response: urgent 10 min (met), e-mail 10 h (met, 24 h), chat normal 60 min (met), inquiry 3 h (breached);
     # the open one is 16 h old against 2 h -> breached
     assert got.loc["first_response_sla", "value"] == pytest.approx(60.0) and got.loc["first_response_sla", "n"] == 5
-    assert got.loc["reopen_rate", "value"] == pytest.approx(25.0)            # 1 of 4 resolved
-    assert got.loc["fcr", "value"] == pytest.approx(50.0)                    # contacts == 1 and not reopened: 2 of 4
+    assert got.loc["reopen_rate", "value"] == pytest.approx(25.0)  # 1 of 4 resolved
+    assert got.loc["fcr", "value"] == pytest.approx(50.0)  # contacts == 1 and not reopened: 2 of 4
     # 3 of 4 resolved within 24 h; the open ticket is 16 h old, still inside its window -> not counted
     assert got.loc["resolved_24h", "value"] == pytest.approx(75.0) and got.loc["resolved_24h", "n"] == 4
     assert got.loc["resolution_satisfaction", "value"] == pytest.approx(200 / 3)
@@ -55,9 +61,11 @@ def test_measure_by_hand():
 
 
 def test_scorecard_status_and_targets():
-    measured = pd.DataFrame({"indicator": ["nps", "reopen_rate", "fcr"], "value": [30.0, 6.0, np.nan], "n": [100, 50, 0]})
+    measured = pd.DataFrame(
+        {"indicator": ["nps", "reopen_rate", "fcr"], "value": [30.0, 6.0, np.nan], "n": [100, 50, 0]}
+    )
     card = scorecard(measured).set_index("indicator")
-    assert card.loc["nps", "status"] == "met"            # exactly on target counts as met
+    assert card.loc["nps", "status"] == "met"  # exactly on target counts as met
     assert card.loc["reopen_rate", "status"] == "not_met"  # lower is better
     assert card.loc["fcr", "status"] == "no_data" and card.loc["csat", "status"] == "no_data"
     custom = scorecard(measured, {"nps": 40}).set_index("indicator")
@@ -90,7 +98,9 @@ def test_goals_yaml_roundtrip_and_errors(tmp_path):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_display_and_text(lang):
-    card = scorecard(pd.DataFrame({"indicator": ["nps", "compensation_per_complaint"], "value": [10.0, 20.0], "n": [50, 9]}))
+    card = scorecard(
+        pd.DataFrame({"indicator": ["nps", "compensation_per_complaint"], "value": [10.0, 20.0], "n": [50, 9]})
+    )
     shown = scorecard_table(card, lang)
     assert len(shown) == len(INDICATORS) and shown.shape[1] == 7
     assert any("✗" in s for s in shown.iloc[:, 5]) and any("✓" in s for s in shown.iloc[:, 5])

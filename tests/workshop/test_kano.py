@@ -10,7 +10,19 @@ import pandas as pd
 import pytest
 
 from kit.core.errors import DataError, ParameterError
-from kit.workshop.kano import CATEGORIES, EVALUATION_TABLE, better_worse_points, classify, describe_feature, kano_analysis, kano_counts, kano_counts_long, kano_evaluate, kano_scatter, kano_table
+from kit.workshop.kano import (
+    CATEGORIES,
+    EVALUATION_TABLE,
+    better_worse_points,
+    classify,
+    describe_feature,
+    kano_analysis,
+    kano_counts,
+    kano_counts_long,
+    kano_evaluate,
+    kano_scatter,
+    kano_table,
+)
 
 matplotlib.use("Agg")
 
@@ -62,7 +74,9 @@ PUBLISHED_COUNTS = pd.DataFrame(
         "R": [0, 3, 6, 0, 6],
         "Q": [0, 3, 6, 0, 3],
     },
-    index=pd.Index(["Service app", "Excellent service", "Hotline", "Loan machine", "Ready-to-use return"], name="feature"),
+    index=pd.Index(
+        ["Service app", "Excellent service", "Hotline", "Loan machine", "Ready-to-use return"], name="feature"
+    ),
 )
 PUBLISHED = pd.DataFrame(
     {

@@ -7,11 +7,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.workshop.card import CARD_MIME
-from kit.run.params import WorkshopParams, validate_params
-from kit.workshop.standards import default_service_standards
-from kit.workshop.session import DEFAULT_WORKSPACE, open_workshop, project_root, resolve_workspace, sla_table, write_card
 from kit.audit.history import measured_attainment_table
+from kit.run.params import WorkshopParams, validate_params
+from kit.workshop.card import CARD_MIME
+from kit.workshop.session import (
+    DEFAULT_WORKSPACE,
+    open_workshop,
+    project_root,
+    resolve_workspace,
+    sla_table,
+    write_card,
+)
+from kit.workshop.standards import default_service_standards
 from kit.workshop.workspace import create_workspace
 
 
@@ -20,10 +27,24 @@ def test_tables_speak_the_language():
     zh = sla_table(std, "zh")
     assert zh.columns.tolist() == ["指标", "渠道", "优先级", "目标（分钟）", "计时", "要求达标率 %"]
     assert zh.iloc[0].tolist()[:3] == ["首次响应", "全部", "紧急投诉"]
-    measured = pd.DataFrame({"id": ["urgent_30min"], "metric": ["first_response"], "scope": ["* × urgent"],
-                             "met": [62], "breached": [38], "attainment": [0.62]})
+    measured = pd.DataFrame(
+        {
+            "id": ["urgent_30min"],
+            "metric": ["first_response"],
+            "scope": ["* × urgent"],
+            "met": [62],
+            "breached": [38],
+            "attainment": [0.62],
+        }
+    )
     en = measured_attainment_table(measured, std, "en")
-    assert en.iloc[0].tolist() == ["First response to urgent complaints within 30 minutes", "first response", 62, 38, "62.0%"]
+    assert en.iloc[0].tolist() == [
+        "First response to urgent complaints within 30 minutes",
+        "first response",
+        62,
+        38,
+        "62.0%",
+    ]
 
 
 def test_default_workspace_is_created_once_and_is_git_ignored(tmp_path, monkeypatch, small_chain_dir):
@@ -43,8 +64,14 @@ def test_default_workspace_is_created_once_and_is_git_ignored(tmp_path, monkeypa
 
 def test_write_card_into_the_workspace(tmp_path, small_chain_dir):
     ws = create_workspace(tmp_path, "acme")
-    workshop = open_workshop(workspace=str(ws.path), data_dir=str(small_chain_dir), lang="en", store_id="002",
-                             period_start="2026-01-01", period_end="2026-01-31")
+    workshop = open_workshop(
+        workspace=str(ws.path),
+        data_dir=str(small_chain_dir),
+        lang="en",
+        store_id="002",
+        period_start="2026-01-01",
+        period_end="2026-01-31",
+    )
     assert "acme" in workshop.note and "headless" in workshop.note
     assert "complaints.csv: all" in workshop.note  # rows read and rejected, as every report says
     card = write_card(workshop, default_service_standards())

@@ -14,9 +14,18 @@ from kit.workshop.standards import SmartStandard, default_service_standards
 
 def _std(**kw):
     base = dict(
-        id="s1", group="service_process", title_zh="紧急投诉 30 分钟内首次响应", title_en="Urgent first response within 30 min",
-        metric="首次响应时间", scope="所有门店的紧急投诉", operator="<=", target=30, unit="minutes",
-        required_attainment=0.95, servqual="responsiveness", review_date=date(2026, 6, 30),
+        id="s1",
+        group="service_process",
+        title_zh="紧急投诉 30 分钟内首次响应",
+        title_en="Urgent first response within 30 min",
+        metric="首次响应时间",
+        scope="所有门店的紧急投诉",
+        operator="<=",
+        target=30,
+        unit="minutes",
+        required_attainment=0.95,
+        servqual="responsiveness",
+        review_date=date(2026, 6, 30),
     )
     return SmartStandard(**{**base, **kw})
 
@@ -33,7 +42,9 @@ def test_the_issue_example_in_both_languages():
 
 def test_all_five_met():
     v = smart_verdict(_std(), 0.9, lang="en", today=date(2026, 1, 1))
-    assert [bool(v[c]) for c in ("specific", "measurable", "achievable", "relevant", "time_bound", "smart")] == [True] * 6
+    assert [bool(v[c]) for c in ("specific", "measurable", "achievable", "relevant", "time_bound", "smart")] == [
+        True
+    ] * 6
     assert v["note_achievable"] == "today 90 %, target 95 %: +5 points — a realistic step"
     assert v["note_specific"] == "metric “首次响应时间”, scope “所有门店的紧急投诉”"
     assert v["note_measurable"] == "target ≤ 30 minutes"

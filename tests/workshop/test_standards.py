@@ -9,7 +9,23 @@ import pytest
 from pydantic import ValidationError
 
 from kit.core.errors import ParameterError
-from kit.workshop.standards import GROUPS, AuthorityLimit, CalendarSettings, FollowUp, Holiday, OpeningHours, ServiceStandards, SlaRule, SmartStandard, Standards, assign_targets, default_service_standards, default_standards, required_approver, rules_table
+from kit.workshop.standards import (
+    GROUPS,
+    AuthorityLimit,
+    CalendarSettings,
+    FollowUp,
+    Holiday,
+    OpeningHours,
+    ServiceStandards,
+    SlaRule,
+    SmartStandard,
+    Standards,
+    assign_targets,
+    default_service_standards,
+    default_standards,
+    required_approver,
+    rules_table,
+)
 
 
 def test_original_defaults_unchanged():
@@ -28,7 +44,10 @@ def test_original_defaults_unchanged():
 
 
 def test_assign_targets_accepts_service_standards_unchanged():
-    frame = pd.DataFrame({"channel": ["email", "phone", "chat", "email"], "tier": ["normal", "urgent", "inquiry", "urgent"]}, index=[5, 6, 7, 8])
+    frame = pd.DataFrame(
+        {"channel": ["email", "phone", "chat", "email"], "tier": ["normal", "urgent", "inquiry", "urgent"]},
+        index=[5, 6, 7, 8],
+    )
     old = assign_targets(frame, default_standards(), "first_response")
     new = assign_targets(frame, default_service_standards(), "first_response")
     pd.testing.assert_frame_equal(old, new)
@@ -55,21 +74,33 @@ def test_required_approver():
     got = required_approver(amounts, std)
     assert got.index.tolist() == list("abcdefgh")
     assert got.tolist() == [pd.NA, pd.NA, "frontline", "frontline", "supervisor", "supervisor", "manager", "manager"]
-    capped = std.model_copy(update={"authority": [AuthorityLimit(role="frontline", up_to=100), AuthorityLimit(role="supervisor", up_to=300)]})
+    capped = std.model_copy(
+        update={
+            "authority": [AuthorityLimit(role="frontline", up_to=100), AuthorityLimit(role="supervisor", up_to=300)]
+        }
+    )
     assert required_approver(pd.Series([50, 200, 400]), capped).tolist() == ["frontline", "supervisor", pd.NA]
 
 
 def test_authority_validation():
     with pytest.raises(ValidationError, match="increase"):
-        ServiceStandards(authority=[AuthorityLimit(role="frontline", up_to=2000), AuthorityLimit(role="supervisor", up_to=500)])
+        ServiceStandards(
+            authority=[AuthorityLimit(role="frontline", up_to=2000), AuthorityLimit(role="supervisor", up_to=500)]
+        )
     with pytest.raises(ValidationError, match="order"):
-        ServiceStandards(authority=[AuthorityLimit(role="supervisor", up_to=500), AuthorityLimit(role="frontline", up_to=2000)])
+        ServiceStandards(
+            authority=[AuthorityLimit(role="supervisor", up_to=500), AuthorityLimit(role="frontline", up_to=2000)]
+        )
     with pytest.raises(ValidationError, match="highest role"):
-        ServiceStandards(authority=[AuthorityLimit(role="frontline", up_to=None), AuthorityLimit(role="manager", up_to=None)])
+        ServiceStandards(
+            authority=[AuthorityLimit(role="frontline", up_to=None), AuthorityLimit(role="manager", up_to=None)]
+        )
 
 
 def test_opening_hours():
-    h = OpeningHours(store_id="001", open="09:00", close=600 + 12 * 60, lunch_start="12:00", lunch_end="13:00", weekdays=[7, 1])
+    h = OpeningHours(
+        store_id="001", open="09:00", close=600 + 12 * 60, lunch_start="12:00", lunch_end="13:00", weekdays=[7, 1]
+    )
     assert h.close == "22:00" and h.weekdays == [1, 7]
     assert OpeningHours.model_validate({"open": 600, "close": "21:30"}).open == "10:00"  # YAML's 10:00 -> 600
     with pytest.raises(ValidationError, match="quotes"):

@@ -6,8 +6,12 @@ from kit.workshop.standards import SlaRule, Standards, assign_targets, default_s
 
 
 def test_seed_defaults_choose_the_most_specific_rule():
-    frame = pd.DataFrame({"channel": ["email", "email", "phone", "chat", "app"],
-                          "tier": ["urgent", "inquiry", "normal", "inquiry", "urgent"]})
+    frame = pd.DataFrame(
+        {
+            "channel": ["email", "email", "phone", "chat", "app"],
+            "tier": ["urgent", "inquiry", "normal", "inquiry", "urgent"],
+        }
+    )
     out = assign_targets(frame, default_standards(), "first_response")
     assert out["target_minutes"].tolist() == [30, 1440, 120, 120, 30]
     assert (out["required_attainment"] == 0.95).all()

@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
-from kit.workshop.widgets import CustomerTypesForm, StandardsForm, needs_to_text, text_to_needs
-from kit.workshop.workspace import create_workspace, load_customer_types, load_standards
-from kit.workshop.session import WorkshopParams
 from kit.core.errors import ParameterError
 from kit.run.params import validate_params
+from kit.workshop.session import WorkshopParams
+from kit.workshop.widgets import CustomerTypesForm, StandardsForm, needs_to_text, text_to_needs
+from kit.workshop.workspace import create_workspace, load_customer_types, load_standards
 
 
 @pytest.fixture
@@ -27,7 +27,10 @@ def test_customer_type_edit_and_save(ws):
     assert "已保存" in form.status.value
     ct = load_customer_types(ws).get("management")
     assert (ct.name_zh, ct.share, ct.priority) == ("门店管理层", 0.3, "low")
-    assert [(n.need_zh, n.feature, n.kano) for n in ct.key_needs] == [("准确的数据", "fast_response", "M"), ("根因分析", None, None)]
+    assert [(n.need_zh, n.feature, n.kano) for n in ct.key_needs] == [
+        ("准确的数据", "fast_response", "M"),
+        ("根因分析", None, None),
+    ]
     assert "门店管理层" in ws.customer_types_path.read_text(encoding="utf-8")  # Chinese kept readable
 
 
@@ -59,7 +62,10 @@ def test_invalid_share_shows_message_and_keeps_file(ws):
 
 
 def test_needs_lines_round_trip():
-    needs = [{"need_zh": "快", "need_en": "fast", "feature": "fast_response", "kano": "M"}, {"need_zh": "准", "need_en": "", "feature": None, "kano": None}]
+    needs = [
+        {"need_zh": "快", "need_en": "fast", "feature": "fast_response", "kano": "M"},
+        {"need_zh": "准", "need_en": "", "feature": None, "kano": None},
+    ]
     assert text_to_needs(needs_to_text(needs)) == needs
 
 
@@ -85,11 +91,14 @@ def test_standards_form_saves(ws):
     assert (g.target, g.review_date) == (5, date(2026, 9, 30))
 
 
-@pytest.mark.parametrize("field, value, word", [
-    ("authority_frontline", "5000", "authority"),
-    ("authority_supervisor", "abc", "compensation"),
-    ("smart_greeting_7s_target", "seven", "Greet"),
-])
+@pytest.mark.parametrize(
+    "field, value, word",
+    [
+        ("authority_frontline", "5000", "authority"),
+        ("authority_supervisor", "abc", "compensation"),
+        ("smart_greeting_7s_target", "seven", "Greet"),
+    ],
+)
 def test_standards_invalid_leaves_file(ws, field, value, word):
     before = ws.standards_path.read_bytes()
     form = StandardsForm(ws, "en")
@@ -119,8 +128,16 @@ def test_standards_invalid_rule_in_chinese(ws):
 
 
 def test_workshop_params():
-    p = validate_params(WorkshopParams, workspace="", data_dir="d", lang="en", period_start="2026-01-01", period_end="2026-03-31",
-                        store_id="", interactive=False)
+    p = validate_params(
+        WorkshopParams,
+        workspace="",
+        data_dir="d",
+        lang="en",
+        period_start="2026-01-01",
+        period_end="2026-03-31",
+        store_id="",
+        interactive=False,
+    )
     assert p.store_id == "" and p.period_end == date(2026, 3, 31)
     with pytest.raises(ParameterError, match="store_id"):
         validate_params(WorkshopParams, data_dir="d", store_id=1)

@@ -9,12 +9,22 @@ import pytest
 import yaml
 
 import kit.core.files
-from kit.workshop.customer_types import CustomerTypes, default_customer_types, add_customer_type
-from kit.workshop.rfm import segment_to_customer_type
 from kit.core.errors import WorkspaceError
-from kit.workshop.standards import OpeningHours, ServiceStandards, default_service_standards
-from kit.workshop.workspace import CUSTOMER_TYPES_FILE, GOALS_FILE, STANDARDS_FILE, create_workspace, load_customer_types, load_standards, open_workspace, save_customer_types, save_standards
 from kit.core.store import history, restore_previous, save_yaml_model
+from kit.workshop.customer_types import CustomerTypes, add_customer_type, default_customer_types
+from kit.workshop.rfm import segment_to_customer_type
+from kit.workshop.standards import OpeningHours, ServiceStandards, default_service_standards
+from kit.workshop.workspace import (
+    CUSTOMER_TYPES_FILE,
+    GOALS_FILE,
+    STANDARDS_FILE,
+    create_workspace,
+    load_customer_types,
+    load_standards,
+    open_workspace,
+    save_customer_types,
+    save_standards,
+)
 
 
 @pytest.fixture
@@ -73,7 +83,20 @@ def test_round_trip(ws):
     assert load_customer_types(ws) == default_customer_types()
     assert load_standards(ws) == default_service_standards(review_date=date(2026, 7, 2))
     types = add_customer_type(load_customer_types(ws), segment_to_customer_type("at_risk"))
-    std = load_standards(ws).model_copy(update={"name": "华东区门店", "calendar": load_standards(ws).calendar.model_copy(update={"hours": [OpeningHours(store_id="001", open="09:00", close="21:00", lunch_start="12:00", lunch_end="13:00")]})})
+    std = load_standards(ws).model_copy(
+        update={
+            "name": "华东区门店",
+            "calendar": load_standards(ws).calendar.model_copy(
+                update={
+                    "hours": [
+                        OpeningHours(
+                            store_id="001", open="09:00", close="21:00", lunch_start="12:00", lunch_end="13:00"
+                        )
+                    ]
+                }
+            ),
+        }
+    )
     save_customer_types(ws, types)
     save_standards(ws, std)
     assert load_customer_types(ws) == types
@@ -170,7 +193,7 @@ def test_interrupted_write_midway_leaves_previous_file_intact(ws, monkeypatch):
     monkeypatch.undo()
     assert len(calls) == 2
     assert ws.standards_path.read_bytes() == before
-    assert not [p for p in ws.path.rglob("*.tmp")]
+    assert not list(ws.path.rglob("*.tmp"))
     assert load_standards(ws) == default_service_standards(review_date=date(2026, 7, 2))
 
 
