@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "SEED_CLAIM": "recovery",
     "SUMMARY_COLUMNS": "recovery",
     "ServqualResult": "servqual",
+    "StoreClv": "report",
     "TABLE_COLUMNS": "drivers",
     "TIME_UNITS": "clv",
     "WEIGHTINGS": "servqual",
@@ -93,6 +94,7 @@ _EXPORTS: dict[str, str] = {
     "servqual_gaps": "servqual",
     "shapley_r2": "drivers",
     "simple_clv": "report",
+    "store_clv": "report",
     "wilson_interval": "recovery",
 }
 
