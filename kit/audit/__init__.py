@@ -16,7 +16,6 @@ _EXPORTS: dict[str, str] = {
     "DEFAULT_AUTHORITY": "measures",
     "DIMENSIONS": "attainment",
     "END_COLUMNS": "measures",
-    "SMART_LINKS": "history",
     "STATUSES": "measures",
     "STATUS_CATEGORIES": "measures",
     "TRENDS": "attainment",

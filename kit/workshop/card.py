@@ -17,7 +17,7 @@ Examples
 --------
 >>> from kit.workshop.standards import default_service_standards
 >>> html = standards_card_html(default_service_standards(), "en")
->>> "Answer the phone within three rings" in html and "size: A4 portrait" in html
+>>> "rings before the phone is answered ≤ 3 rings (95% of cases)" in html and "size: A4 portrait" in html
 True
 """
 
@@ -31,7 +31,7 @@ from typing import Any
 
 from kit.core.files import write_text
 from kit.core.i18n import check_lang, label_of, t
-from kit.workshop.smart import format_target
+from kit.workshop.smart import standard_note, standard_wording
 from kit.workshop.standards import ANY, GROUPS, ServiceStandards, SmartStandard
 
 __all__ = [
@@ -80,18 +80,13 @@ def _minutes_text(minutes: float, lang: str) -> str:
     return f"{number}{'' if lang == 'zh' else ' '}{label_of('standards.unit', unit, lang)}"
 
 
-def _standard_item(s: SmartStandard, lang: str) -> str:
-    target = format_target(s, lang)
-    att = ""
-    if s.required_attainment is not None:
-        share = f"{s.required_attainment * 100:.1f}".rstrip("0").rstrip(".") + "%"
-        att = (
-            f' <span class="att">（{escape(t("standards.card.attainment", lang, share=share))}）</span>'
-            if lang == "zh"
-            else (f' <span class="att">({escape(t("standards.card.attainment", lang, share=share))})</span>')
-        )
-    tgt = f' — <span class="target">{escape(target)}</span>' if target else ""
-    return f"<li>{escape(s.title(lang))}{tgt}{att}</li>"
+def _standard_item(s: SmartStandard, standards: ServiceStandards, lang: str) -> str:
+    """One standard on the card: its wording generated from the rule, the team's note beside it."""
+    note = standard_note(s, lang)
+    note_html = (
+        f' <span class="att">— {escape(note)}</span>' if note and note != standard_wording(s, None, lang) else ""
+    )
+    return f"<li>{escape(standard_wording(s, standards, lang))}{note_html}</li>"
 
 
 def _sla_rows(standards: ServiceStandards, lang: str) -> str:
@@ -193,7 +188,7 @@ def standards_card_html(
         items = standards.by_group(group)
         if not items:
             continue
-        body = "".join(_standard_item(s, lang) for s in items)
+        body = "".join(_standard_item(s, standards, lang) for s in items)
         groups.append(f"<section><h2>{escape(label_of('standards.group', group, lang))}</h2><ol>{body}</ol></section>")
     headers = [
         label_of("column", "tier", lang),

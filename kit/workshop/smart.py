@@ -33,6 +33,7 @@ False
 
 from __future__ import annotations
 
+import re as _re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -41,7 +42,7 @@ import pandas as pd
 
 from kit.core.errors import ParameterError
 from kit.core.i18n import check_lang, label_of, t
-from kit.workshop.standards import ServiceStandards, SmartStandard
+from kit.workshop.standards import ServiceStandards, SmartStandard, Stated
 
 __all__ = [
     "CRITERIA",
@@ -50,6 +51,8 @@ __all__ = [
     "smart_display",
     "smart_verdict",
     "smart_verdicts",
+    "standard_note",
+    "standard_wording",
 ]
 
 CRITERIA = ("specific", "measurable", "achievable", "relevant", "time_bound")
@@ -66,8 +69,11 @@ def _num(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def format_target(standard: SmartStandard, lang: str) -> str:
-    """``"<= 3 rings"`` / ``"≤ 3 声"``: the standard's number with its unit in ``lang`` ('' if incomplete)."""
+def format_target(standard: SmartStandard | Stated, lang: str) -> str:
+    """``"≤ 3 rings"`` / ``"≤ 3 声"``: the number with its unit in ``lang`` ('' if incomplete).
+
+    Pass :meth:`ServiceStandards.stated` of a standard to get the number its rule states.
+    """
     if standard.target is None:
         return ""
     sign = "≤" if standard.operator == "<=" else "≥"
@@ -76,6 +82,81 @@ def format_target(standard: SmartStandard, lang: str) -> str:
         return f"{sign} {_num(standard.target)}%"
     sep = "" if lang == "zh" else " "
     return f"{sign} {_num(standard.target)}{sep}{unit}".rstrip()
+
+
+def _subject(standard: SmartStandard, lang: str) -> str:
+    """What the standard is about, in ``lang``: from its rule's scope, the seed's wording, or the team's metric."""
+    from kit.core.i18n import has_text
+
+    ref = standard.rule
+    if ref is not None:
+        if ref.metric == "follow_up":
+            return t("standards.subject.follow_up", lang)
+        if ref.part == "attainment":
+            return t(f"standards.subject.{ref.metric}_attainment", lang)
+        scope = [label_of("tier", ref.tier, lang)] if ref.tier != "*" else []
+        scope += [label_of("channel", ref.channel, lang)] if ref.channel != "*" else []
+        sep = "、" if lang == "zh" else ", "
+        key = f"standards.subject.{ref.metric}" + ("_scoped" if scope else "")
+        return t(key, lang, scope=sep.join(scope))
+    if has_text(f"standards.subject.seed.{standard.id}"):
+        return t(f"standards.subject.seed.{standard.id}", lang)
+    return standard.metric or _re.sub(r"\s*\d[\d.,]*\s*", " ", standard.title(lang)).strip()
+
+
+def standard_wording(standard: SmartStandard, standards: ServiceStandards | None, lang: str) -> str:
+    """The standard in one line, generated from the rule that states its number.
+
+    ``subject operator target unit`` and, when it applies to a share of cases, the required
+    attainment -- so changing the rule changes every text that shows it (card, SMART table,
+    reports).  The team's own title is :func:`standard_note`, never a second number.
+
+    Examples
+    --------
+    >>> from kit.workshop.standards import SlaRule, default_service_standards
+    >>> s = default_service_standards()
+    >>> urgent = next(x for x in s.smart if x.id == "urgent_30min")
+    >>> standard_wording(urgent, s, "en")
+    'first response to urgent complaint ≤ 30 minutes (95% of cases)'
+    >>> rules = [r if r.tier != "urgent" else r.model_copy(update={"target_minutes": 20}) for r in s.sla]
+    >>> standard_wording(urgent, s.model_copy(update={"sla": rules}), "zh")
+    '紧急投诉的首次响应 ≤ 20分钟（95% 的情况做到）'
+    """
+    stated = (
+        standards.stated(standard)
+        if standards is not None
+        else Stated(standard.operator, standard.target, standard.unit, standard.required_attainment, False)
+    )
+    text = _subject(standard, lang)
+    number = format_target(stated, lang)
+    if number:
+        text += f" {number}"
+    if stated.required_attainment is not None:
+        share = f"{stated.required_attainment * 100:.1f}".rstrip("0").rstrip(".") + "%"
+        text += t("standards.wording.attainment", lang, share=share)
+    return text
+
+
+#: Digits, Chinese numerals and English number words: a note holding one would be a second number.
+_NUMBER = _re.compile(
+    r"\d|[零一二两三四五六七八九十百千万]|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|hundred)\b",
+    _re.IGNORECASE,
+)
+
+
+def standard_note(standard: SmartStandard, lang: str) -> str:
+    """The team's own title, kept as a note beside the generated wording -- only when it holds no number.
+
+    Examples
+    --------
+    >>> from kit.workshop.standards import default_service_standards
+    >>> s = default_service_standards()
+    >>> standard_note(s.smart[0], "en"), standard_note(s.smart[1], "en")
+    ('', 'Complaint records complete and accurate')
+    """
+    title = standard.title(lang).strip()
+    return "" if _NUMBER.search(title) else title
 
 
 def _history(history: Mapping[str, float] | pd.Series | None) -> dict[str, float]:
@@ -126,6 +207,7 @@ def smart_verdicts(
         ``note_<criterion>`` for each criterion and ``summary``.
     """
     check_lang(lang)
+    whole = standards if isinstance(standards, ServiceStandards) else None
     items = list(standards.smart if isinstance(standards, ServiceStandards) else standards)
     hist = _history(history)
     must = None if must_be is None else {str(m) for m in must_be}
@@ -145,6 +227,12 @@ def smart_verdicts(
         return pd.DataFrame(columns=columns)
 
     frame = pd.DataFrame([s.model_dump() for s in items])
+    if whole is not None:  # the number as the rules state it
+        stated = [whole.stated(s) for s in items]
+        frame["operator"] = [x.operator for x in stated]
+        frame["target"] = [x.target for x in stated]
+        frame["unit"] = [x.unit for x in stated]
+        frame["required_attainment"] = [x.required_attainment for x in stated]
     blank = lambda col: frame[col].fillna("").astype(str).str.strip().eq("")  # noqa: E731
     specific = ~blank("metric") & ~blank("scope")
     measurable = frame["target"].notna() & ~blank("unit")
@@ -171,7 +259,7 @@ def smart_verdicts(
         {
             "id": frame["id"],
             "group": frame["group"],
-            "title": [s.title(lang) for s in items],
+            "title": [standard_wording(s, whole, lang) for s in items],
             "specific": specific.astype("boolean"),
             "measurable": measurable.astype("boolean"),
             "achievable": achievable,

@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import re as _re
+from dataclasses import dataclass
 from datetime import date as _date
 from typing import Any, ClassVar, Literal
 
@@ -49,8 +50,10 @@ __all__ = [
     "Metric",
     "OpeningHours",
     "ROLES",
+    "RuleRef",
     "SERVQUAL_DIMENSIONS",
     "ServiceStandards",
+    "Stated",
     "ServqualDimension",
     "SlaRule",
     "SmartStandard",
@@ -181,6 +184,33 @@ _SLUG = r"^[a-z0-9][a-z0-9_]*$"
 _HHMM = _re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
+class RuleRef(BaseModel):
+    """Which rule of the standards gives a SMART standard its number (so the number is written once).
+
+    ``metric`` ``first_response`` / ``resolution`` with ``channel`` and ``tier``: the SLA rule of
+    that scope (``part="target"``: its time; ``part="attainment"``: the strictest required
+    attainment of the metric's rules); ``follow_up``: the call-back window.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    metric: Literal["first_response", "resolution", "follow_up"]
+    channel: str = ANY
+    tier: str = ANY
+    part: Literal["target", "attainment"] = "target"
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A standard's number as the rules state it: ``operator target unit`` and the required attainment."""
+
+    operator: str
+    target: float | None
+    unit: str
+    required_attainment: float | None
+    from_rule: bool
+
+
 class SmartStandard(BaseModel):
     """One service standard as a team writes it down, checked against SMART by :mod:`kit.workshop.smart`.
 
@@ -210,6 +240,11 @@ class SmartStandard(BaseModel):
         When the team reviews the standard.
     owner : str
         Who answers for it.
+    rule : RuleRef, optional
+        The rule of the standards that states its number (an SLA rule, the call-back window):
+        the card, the SMART table and the reports then take the number from that rule, and the
+        standard's own ``target``/``unit``/``required_attainment`` are not used.  The seed
+        standards that restate a rule are linked by their id when the file does not say.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -228,6 +263,7 @@ class SmartStandard(BaseModel):
     kano_need: str | None = None
     review_date: _date | None = None
     owner: str = ""
+    rule: RuleRef | None = None
 
     def title(self, lang: str) -> str:
         """The title in ``lang`` (the Chinese one when no English title was written)."""
@@ -398,6 +434,58 @@ class ServiceStandards(Standards):
         "authority",
         "calendar",
     )
+
+    @model_validator(mode="after")
+    def _link_seed_standards(self) -> ServiceStandards:
+        """Seed standards that restate a rule get their link when the file does not give one."""
+        linked = []
+        changed = False
+        for std in self.smart:
+            ref = _SEED_RULES.get(std.id)
+            if std.rule is None and ref is not None and self._rule_exists(ref):
+                std = std.model_copy(update={"rule": ref})
+                changed = True
+            linked.append(std)
+        if changed:
+            object.__setattr__(self, "smart", linked)
+        return self
+
+    def _rule_exists(self, ref: RuleRef) -> bool:
+        if ref.metric == "follow_up":
+            return True
+        if ref.part == "attainment":
+            return any(r.metric == ref.metric for r in self.sla)
+        return self.sla_rule(ref) is not None
+
+    def sla_rule(self, ref: RuleRef) -> SlaRule | None:
+        """The SLA rule of exactly ``ref``'s metric, channel and tier, if there is one."""
+        return next((r for r in self.sla if (r.metric, r.channel, r.tier) == (ref.metric, ref.channel, ref.tier)), None)
+
+    def stated(self, std: SmartStandard) -> Stated:
+        """``std``'s number as the rules state it (its own fields when it is not linked to a rule).
+
+        Examples
+        --------
+        >>> s = default_service_standards()
+        >>> urgent = next(x for x in s.smart if x.id == "urgent_30min")
+        >>> st = s.stated(urgent); (st.operator, st.target, st.unit, st.required_attainment, st.from_rule)
+        ('<=', 30.0, 'minutes', 0.95, True)
+        """
+        own = Stated(std.operator, std.target, std.unit, std.required_attainment, False)
+        ref = std.rule
+        if ref is None:
+            return own
+        if ref.metric == "follow_up":
+            return Stated("<=", float(self.follow_up.window_hours), "hours", self.follow_up.required_attainment, True)
+        if ref.part == "attainment":
+            required = [r.required_attainment for r in self.sla if r.metric == ref.metric]
+            return Stated(">=", 100.0 * max(required), "percent", None, True) if required else own
+        rule = self.sla_rule(ref)
+        if rule is None:
+            return own
+        minutes = float(rule.target_minutes)
+        value, unit = (minutes / 60, "hours") if minutes >= 60 and minutes % 60 == 0 else (minutes, "minutes")
+        return Stated("<=", value, unit, rule.required_attainment, True)
 
     @model_validator(mode="after")
     def _check(self) -> ServiceStandards:
@@ -600,6 +688,17 @@ def default_service_standards(review_date: _date | None = None) -> ServiceStanda
         ),
     ]
     return ServiceStandards(smart=smart, source="seed-defaults")
+
+
+#: Seed standards that restate a rule of the standards (linked when a file does not say).
+_SEED_RULES = {
+    "urgent_30min": RuleRef(metric="first_response", tier="urgent"),
+    "normal_2h": RuleRef(metric="first_response", tier="normal"),
+    "email_24h": RuleRef(metric="first_response", channel="email", tier="normal"),
+    "resolve_24h": RuleRef(metric="resolution"),
+    "callback_48h": RuleRef(metric="follow_up"),
+    "sla_attainment": RuleRef(metric="first_response", part="attainment"),
+}
 
 
 def required_approver(amounts: pd.Series, standards: ServiceStandards) -> pd.Series:

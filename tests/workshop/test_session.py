@@ -39,7 +39,7 @@ def test_tables_speak_the_language():
     )
     en = measured_attainment_table(measured, std, "en")
     assert en.iloc[0].tolist() == [
-        "First response to urgent complaints within 30 minutes",
+        "first response to urgent complaint ≤ 30 minutes (95% of cases)",
         "first response",
         62,
         38,
