@@ -124,7 +124,7 @@ def test_memberships_file_only_when_a_store_has_a_programme(tmp_path):
 
 def test_memberships_match_the_schema_and_load(tmp_path):
     from kit.intake.load import load_chain
-    from kit.intake.schemas import get_spec
+    from kit.intake.schemas import alias_index, get_spec, resolve_headers
 
     write_chain(tmp_path / "with", stores=5, months=12, seed=7)
     chain = load_chain(tmp_path / "with")
@@ -132,6 +132,9 @@ def test_memberships_match_the_schema_and_load(tmp_path):
     assert m is not None and m.rows_read > 0 and m.rows_rejected == 0
     raw = pd.read_csv(tmp_path / "with" / "memberships.csv", dtype=str, encoding="utf-8-sig")
     assert list(raw.columns) == get_spec("memberships").names
+    assert set(alias_index("memberships").values()) == set(raw.columns)  # raises on an alias collision
+    zh = resolve_headers(["会籍编号", "客户编号", "门店编号", "入会日期", "退会日期"], get_spec("memberships"))
+    assert list(zh.mapping.values()) == get_spec("memberships").names
     write_chain(tmp_path / "without", stores=2, months=1, seed=1)
     assert load_chain(tmp_path / "without").memberships is None
 
