@@ -58,6 +58,7 @@ class StoreReport:
     standards_note: str
     as_of: pd.Timestamp
     calendars: dict[str, Any] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def follow_up_hours(self) -> float:
@@ -77,13 +78,142 @@ class StoreReport:
     def lang(self) -> str:
         return self.params.lang
 
+    @property
+    def store_name(self) -> str:
+        """The store's name in the report's language (its id when the stores file has none)."""
+        col = "store_name_zh" if self.lang == "zh" else "store_name_en"
+        value = self.store.get(col)
+        return str(value) if value is not None and pd.notna(value) and str(value).strip() else self.params.store_id
+
+    @property
+    def currency(self) -> str:
+        """The currency symbol of the reports (``mapping.yaml``'s ``currency``; ¥ by default)."""
+        symbol = getattr(self.chain, "currency_symbol", None)
+        return symbol() if callable(symbol) else "¥"
+
+    # ---- the indicators: one table for the chain, the store's slice ----------------------------
+    def indicator_table(self) -> pd.DataFrame:
+        """Every indicator of every store and the chain, this period and the previous one
+        (:func:`kit.chain.indicators.indicator_table`, computed once per report)."""
+        if "table" not in self._cache:
+            from kit.chain.indicators import indicator_table
+            from kit.chain.overview import chain_coverage
+            from kit.workshop.goals import load_goals
+
+            goals, source = load_goals(self.params.workspace or None)
+            chain = self.chain
+            self._cache["table"] = indicator_table(
+                chain.complaints.data,
+                chain.surveys.data,
+                chain.transactions.data,
+                period=(self.params.period_start, self.params.period_end),
+                standards=self.standards,
+                goals=goals,
+                goals_source=source,
+                calendars=self.calendars,
+                stores=chain.stores.data["store_id"].astype(str).tolist(),
+                **chain_coverage(chain),
+            )
+            self._cache["goals_source"] = source
+        return self._cache["table"]
+
+    def indicators(self, period: str = "current", *, store: str | None = None) -> pd.DataFrame:
+        """The store's (or ``store="chain"``) rows of the indicator table for ``period``."""
+        from kit.chain.indicators import store_slice
+
+        return store_slice(self.indicator_table(), store or self.params.store_id, period=period)
+
+    def measurable(self, code: str) -> bool:
+        """Whether the data can give indicator ``code`` at all (a small sample still counts as measurable)."""
+        row = self.indicators().set_index("indicator").loc[code]
+        return row["reason"] not in ("absent_column", "missing_file", "empty_file", "times_missing", "no_rule")
+
+    def why(self, code: str) -> str:
+        """Why indicator ``code`` has no verdict for this store, with what would fill it (empty when it has one)."""
+        from kit.workshop.indicators import INDICATORS, verdict_reason
+
+        row = self.indicators().set_index("indicator").loc[code]
+        reason = str(row["reason"])
+        if not reason:
+            return ""
+        text = verdict_reason(
+            reason, self.lang, column=str(row["reason_column"]), n=int(row["n"]), min_n=INDICATORS[code].min_n
+        )
+        if reason in ("absent_column", "missing_file", "empty_file", "times_missing", "no_rule"):
+            text += t("text.fill_sep", self.lang) + _fill(reason, str(row["reason_column"]), self.lang)
+        return text
+
+    def has(self, kind: str) -> bool:
+        """Whether the store has rows of ``kind`` (``complaints``, ``surveys``, ``transactions``) in the period."""
+        return len(getattr(self, kind)) > 0
+
+    def lacks(self, kind: str) -> str:
+        """What a section on ``kind`` says instead of its tables: which file is missing, or that the store has
+        no rows in the period, and how to fill it."""
+        missing = kind in getattr(self.chain, "missing", ()) or getattr(self.chain, kind).data.empty
+        key = "text.no_file" if missing else "text.no_rows"
+        return t(key, self.lang, kind=t(f"indicators.kind.{kind}", self.lang), file=f"{kind}.csv")
+
+    @property
+    def complaint_indicators(self) -> list[str]:
+        """The registry's indicators measured from the complaints log alone (the complaint audit's)."""
+        from kit.workshop.indicators import INDICATORS
+
+        return [c for c, ind in INDICATORS.items() if {k for k, _ in ind.inputs} == {"complaints"}]
+
+    def sla(self, metric: str) -> pd.DataFrame | None:
+        """:func:`kit.audit.measures.sla_status` of the store for ``metric`` (``first_response`` or
+        ``resolution``), or None when the data cannot give it (the reason is :meth:`why`)."""
+        code = f"{metric}_sla"
+        if not self.measurable(code):
+            return None
+        key = f"sla:{metric}"
+        if key not in self._cache:
+            from kit.audit.measures import sla_status
+
+            self._cache[key] = sla_status(
+                self.complaints, self.standards, metric, as_of=self.as_of, calendars=self.calendars
+            )
+        return self._cache[key]
+
+    def chain_sla(self, metric: str) -> pd.DataFrame | None:
+        """The same for the whole chain in the period (for the chain's line in the trend chart)."""
+        if self.sla(metric) is None:
+            return None
+        key = f"chain_sla:{metric}"
+        if key not in self._cache:
+            from kit.audit.measures import sla_status
+
+            complaints = filter_period(self.chain.complaints.data, self.params.period_start, self.params.period_end)
+            self._cache[key] = sla_status(
+                complaints, self.standards, metric, as_of=self.as_of, calendars=self.calendars
+            )
+        return self._cache[key]
+
+    def coverage(self) -> list[str]:
+        """Header lines: the indicators the data cannot give, and the column or file that would enable each."""
+        from kit.chain.indicators import unmeasured
+        from kit.workshop.indicators import indicator_label
+
+        missing = unmeasured(self.indicators())
+        if missing.empty:
+            return []
+        items = [
+            f"{indicator_label(r.indicator, self.lang)}（{_fill(r.reason, r.reason_column, self.lang)}）"
+            if self.lang == "zh"
+            else f"{indicator_label(r.indicator, self.lang)} ({_fill(r.reason, r.reason_column, self.lang)})"
+            for r in missing.itertuples()
+        ]
+        sep = "；" if self.lang == "zh" else "; "
+        return [t("text.not_measured", self.lang, n=len(items), items=sep.join(items))]
+
     def notes(self) -> list[str]:
-        """Lines for the report header: the store, period, rows rejected, standards, masking."""
+        """Lines for the report header: the store, period, rows rejected, standards, masking, what cannot be measured."""
         p, lang = self.params, self.params.lang
-        name = self.store["store_name_zh"] if lang == "zh" else self.store["store_name_en"]
-        lines = [t("text.period", lang, store=p.store_id, name=name, start=p.period_start, end=p.period_end)]
+        lines = [t("text.period", lang, store=p.store_id, name=self.store_name, start=p.period_start, end=p.period_end)]
         lines += self.chain.summary(lang)
         lines.append(self.standards_note)
+        lines += self.coverage()
         lines.append(t("text.unmasked_note" if p.unmask else "text.masked_note", lang))
         return lines
 
@@ -133,6 +263,11 @@ def open_store_report(*, params_model: type[ReportParams] = ReportParams, **raw:
         as_of=as_of,
         calendars=calendars,
     )
+
+
+def _fill(reason: str, column: str, lang: str) -> str:
+    kind = t(f"indicators.kind.{column}", lang) if column in ("complaints", "surveys", "transactions") else column
+    return t(f"indicators.fill.{reason}", lang, column=column, kind=kind)
 
 
 def _standards_for(params: ReportParams) -> tuple[Standards, str]:

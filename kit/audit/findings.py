@@ -1,39 +1,37 @@
-"""Findings in plain language, ranked by impact, each pointing to its remedy in the playbook.
+"""Findings a manager can act on: one per indicator short of its target, ranked, each with its remedy.
 
-A *finding* is one measure of a store (or of the whole chain) that falls short of its reference:
+A *finding* is an indicator of the registry whose verdict for the store (or the chain) is
+``not_met`` in the indicator table (:mod:`kit.chain.indicators`) -- so a finding always agrees
+with the report's tables, the scorecard and the chain overview, and an indicator without data or
+with too few answers is never a finding.  There is one finding per indicator; for the two SLA
+indicators it names the worst scope (the rule, e.g. "e-mail, normal complaint: first reply within
+24 h", with the largest shortfall).
 
-* each **response-time standard** (one SLA rule, e.g. "e-mail, normal complaint: first reply
-  within 24 h, 95 % of tickets") whose attainment is below the required attainment.  Rules
-  partition the tickets, so no ticket is counted in two SLA findings;
-* each **measure with a target** (resolution satisfaction, call-backs, authority compliance)
-  below its target;
-* each **measure without a target** (first-contact resolution, golden window, repeat
-  complaints) worse than the chain as a whole -- the chain is the reference (store reports only);
-* the **open tickets already past their first-reply deadline** at the end of the period (they are
-  also inside the first-response shortfall, but they are a to-do list for today).
+**Impact** is the shortfall in whole tickets (answers, customers …) of an indicator that is a
+share: for a higher-is-better share the successes missing to reach the target,
+``ceil(target × n − successes)``; for a lower-is-better share the failures beyond what the target
+allows (:func:`kit.workshop.indicators.shortfall`).  Indicators in points, currency or a ratio
+have no ticket impact: their gap says it.  Findings are ranked by impact (largest first), then
+those without a ticket impact by their gap relative to the target.
 
-**Impact** is the number of complaints that would have had to be handled right for the measure
-to reach its reference:
+A **change** since the previous period is said only when it is clear: for a share, a two-proportion
+z test (p < 0.05) and at least 2 points; a large change that is not significant says why ("+19
+points, but only 14 answers").
 
-* higher-is-better measures: ``max(0, reference x n - successes)`` -- for an SLA rule this is
-  the shortfall ``sum(required) - met`` of :func:`kit.audit.attainment.attainment_table`, i.e. the
-  gap in points x decided tickets / 100 ("breached tickets beyond what the target allows");
-* lower-is-better measures: ``max(0, failures - reference x n)`` (authority: every violation);
-* open overdue tickets: their number.
-
-Findings on fewer than ``min_n`` (5) complaints are left out, except authority violations (each
-one is a breach of a rule).  Findings are ranked by impact (largest first; ties by the order above).  Each carries the anchor
-of its remedy in ``playbook/03_complaint_audit.<lang>.md`` (:data:`REMEDY_OF`), and the SLA
-findings add the chain comparison (store report: the chain's value; chain report: the worst
-store) and the trend of :func:`kit.audit.attainment.attainment_table` (improving / declining since the
-start of the recent window, or no clear change).
+The executive summary (:func:`describe_findings`) shows at most three findings -- number, target,
+gap, change and the one remedy to start with (a link into the playbook); the rest follow in
+:func:`findings_view`.
 
 Examples
 --------
->>> remedy_link("four-steps", "en")
-'../playbook/03_complaint_audit.en.md#remedy-four-steps'
->>> REMEDY_OF["resolution_satisfaction"]
-'four-steps'
+>>> rows = pd.DataFrame({"indicator": ["fcr", "nps", "csat"], "value": [60.0, 20.0, 95.0], "target": [70.0, 30.0, 90.0],
+...     "n": [250, 80, 80], "unit": ["percent", "points", "percent"], "direction": [">="] * 3,
+...     "gap": [-10.0, -10.0, 5.0], "verdict": ["not_met", "not_met", "met"], "impact": [25.0, None, None]})
+>>> f = indicator_findings(rows, "en")
+>>> f[["rank", "indicator", "impact"]].values.tolist()
+[[1, 'fcr', 25.0], [2, 'nps', nan]]
+>>> f.loc[0, "text"]
+'First-contact resolution (FCR): 60.0% against a target of ≥ 70.0% — 25 complaints short'
 """
 
 from __future__ import annotations
@@ -42,80 +40,55 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
-from kit.audit import measures as audit
 from kit.audit.attainment import attainment_table
 from kit.core.i18n import check_lang, label_of, t
-from kit.workshop.calendar import StoreCalendar
+from kit.workshop.indicators import INDICATORS, indicator_label, value_text
 from kit.workshop.standards import ANY, Standards, rules_table
 
 __all__ = [
     "COLUMNS",
-    "LOWER_IS_BETTER",
-    "REMEDIES",
-    "REMEDY_OF",
-    "audit_findings",
+    "change_note",
     "describe_findings",
-    "measure_findings",
+    "findings_view",
+    "indicator_findings",
+    "open_overdue",
     "remedy_link",
-    "sla_findings",
+    "worst_rules",
 ]
 
-#: Remedy anchors of the playbook chapter (``<a id="remedy-...">``).
-REMEDIES = (
-    "four-steps",
-    "empowerment",
-    "tiered-response",
-    "golden-window",
-    "follow-up",
-    "root-cause",
-    "early-warning",
-    "authority",
-)
-
-#: Which remedy a shortfall on each measure points to.
-REMEDY_OF = {
-    "first_response_sla": "tiered-response",
-    "resolution_sla": "golden-window",
-    "golden_window_24h": "golden-window",
-    "fcr": "empowerment",
-    "resolution_satisfaction": "four-steps",
-    "follow_up_on_time": "follow-up",
-    "repeat_30d": "root-cause",
-    "authority_violations": "authority",
-    "open_overdue": "early-warning",
-}
-LOWER_IS_BETTER = ("repeat_30d", "authority_violations")
-#: Order of the kinds of finding when impacts tie.
-_ORDER = {m: i for i, m in enumerate(REMEDY_OF)}
 COLUMNS = [
     "rank",
-    "measure",
-    "rule_id",
+    "indicator",
     "value",
     "target",
     "n",
+    "gap",
     "impact",
-    "reference",
-    "trend",
     "change",
+    "worst_scope",
     "remedy",
     "link",
     "text",
 ]
+_ARROWS = {">=": "≥", "<=": "≤"}
+#: What the shortfall of an indicator is counted in (its denominator), by input kind.
+_UNIT_OF = {"complaints": "complaints", "surveys": "answers", "transactions": "customers"}
 
 
-def remedy_link(remedy: str, lang: str, *, base: str = "../playbook") -> str:
-    """The link to a remedy of the complaint-audit chapter in ``lang``.
+def remedy_link(chapter: str, anchor: str, lang: str, *, base: str = "../playbook") -> str:
+    """The link to a section of a playbook chapter in ``lang``.
 
     The default base, ``../playbook``, resolves both from ``notebooks/`` (JupyterLab) and from a
     run's ``<run>/<store>/`` folder, where :mod:`kit.chain.handouts` puts the chapters as HTML.
+
+    Examples
+    --------
+    >>> remedy_link("03_complaint_audit", "remedy-four-steps", "en")
+    '../playbook/03_complaint_audit.en.md#remedy-four-steps'
     """
-    return f"{base}/03_complaint_audit.{check_lang(lang)}.md#remedy-{remedy}"
-
-
-def _pct(value: float) -> str:
-    return "—" if pd.isna(value) else f"{value:.1%}"
+    return f"{base}/{chapter}.{check_lang(lang)}.md#{anchor}"
 
 
 def _duration(minutes: float, lang: str) -> str:
@@ -130,345 +103,202 @@ def _scope(channel: str, tier: str, lang: str) -> str:
         parts.append(label_of("channel", channel, lang))
     if tier != ANY:
         parts.append(label_of("tier", tier, lang))
-    text = t("findings.scope.sep", lang).join(parts) if parts else t("findings.scope.all", lang)
-    return text[:1].upper() + text[1:] if lang == "en" else text
+    return t("findings.scope.sep", lang).join(parts) if parts else t("findings.scope.all", lang)
 
 
-def _trend_text(row: pd.Series, lang: str, window: int) -> str:
-    trend = row.get("trend")
-    if trend is None or pd.isna(trend):
-        return ""
-    month = pd.Period(str(row["recent_from"]), "M")
-    since = month.strftime("%b %Y") if lang == "en" else f"{month.year} 年 {month.month} 月"
-    return t(f"findings.trend.{trend}", lang, since=since, window=window, change=f"{row['change']:+.1f}")
+def worst_rules(status: pd.DataFrame, standards: Standards, *, min_n: int = 5) -> pd.DataFrame:
+    """Per SLA rule of one store (or the chain): attainment, required, decided tickets and shortfall.
 
-
-def sla_findings(
-    store_status: pd.DataFrame,
-    chain_status: pd.DataFrame | None,
-    standards: Standards,
-    metric: str,
-    *,
-    chain_mode: bool = False,
-    window: int = 3,
-    min_n: int = 5,
-) -> pd.DataFrame:
-    """One candidate finding per SLA rule of ``metric`` that is short of its required attainment.
-
-    Parameters
-    ----------
-    store_status, chain_status : DataFrame
-        :func:`kit.audit.measures.sla_status` of the store (or the chain) and of the chain (comparison).
-    chain_mode : bool
-        The findings are about the chain: compare with the worst store instead of the chain.
-    min_n : int
-        Rules with fewer decided tickets are left out (too few to say anything).
+    ``status`` is :func:`kit.audit.measures.sla_status`; rules with fewer than ``min_n`` decided
+    tickets are left out.  Sorted by shortfall, the worst first.
 
     Returns
     -------
-    DataFrame with the rule's scope, attainment, required, decided, shortfall (= impact),
-    trend columns and ``chain_value`` / ``worst_store`` / ``worst_value``.
+    DataFrame ``rule_id, channel, tier, target_minutes, attainment, required, decided, shortfall``.
     """
-    table = attainment_table(store_status.loc[store_status["status"] != "no_standard"], ["rule_id"], window=window)
+    known = status.loc[status["status"] != "no_standard"]
+    if known.empty:
+        return pd.DataFrame(
+            columns=["rule_id", "channel", "tier", "target_minutes", "attainment", "required", "decided", "shortfall"]
+        )
+    table = attainment_table(known, ["rule_id"])
     rules = rules_table(standards)[["rule_id", "channel", "tier", "target_minutes"]]
     table = table.merge(rules, on="rule_id", how="left")
-    table["chain_value"] = np.nan
-    table["worst_store"] = pd.Series(pd.NA, index=table.index, dtype="string")
-    table["worst_value"] = np.nan
-    if chain_status is not None and len(chain_status):
-        decided = chain_status.loc[chain_status["status"].isin(["met", "breached"])]
-        if chain_mode:
-            per = (
-                decided.groupby(["rule_id", "store_id"], observed=True)["status"]
-                .agg(met=lambda s: (s == "met").sum(), n="size")
-                .reset_index()
-            )
-            per = per.loc[per["n"] >= min_n].assign(value=lambda f: f["met"] / f["n"])
-            worst = per.sort_values(["value", "store_id"]).drop_duplicates("rule_id")
-            table = table.drop(columns=["worst_store", "worst_value"]).merge(
-                worst[["rule_id", "store_id", "value"]].rename(
-                    columns={"store_id": "worst_store", "value": "worst_value"}
-                ),
-                on="rule_id",
-                how="left",
-            )
-        else:
-            whole = decided.groupby("rule_id", observed=True)["status"].agg(lambda s: (s == "met").mean())
-            table["chain_value"] = table["rule_id"].map(whole)
-    short = (table["decided"] >= min_n) & (table["shortfall"] > 0)
-    out = table.loc[short].copy()
-    out["measure"] = f"{metric}_sla"
-    out["metric"] = metric
-    return out.reset_index(drop=True)
+    table = table.loc[table["decided"] >= min_n].sort_values(["shortfall", "rule_id"], ascending=[False, True])
+    return table[
+        ["rule_id", "channel", "tier", "target_minutes", "attainment", "required", "decided", "shortfall"]
+    ].reset_index(drop=True)
 
 
-def _measure_values(
-    complaints: pd.DataFrame,
-    *,
-    as_of: pd.Timestamp,
-    by: Sequence[str],
-    follow_up_hours: float,
-    authority_limits: Mapping[str, float] | None,
-    fcr_definition: str,
-) -> pd.DataFrame:
-    """Long table ``[*by, measure, n, hits, value]`` of the non-SLA measures (vectorised per measure)."""
-    keys = list(by)
-    have = set(complaints.columns)
-    parts = []
-    if {"contacts_to_resolve", "reopened", "resolved_at"} <= have:
-        parts.append(("fcr", audit.first_contact_resolution(complaints, definition=fcr_definition, by=keys), "fcr"))
-    if "resolved_at" in have:
-        parts.append(("golden_window_24h", audit.golden_window(complaints, as_of=as_of, by=keys), "within"))
-    if "resolution_satisfaction" in have:
-        parts.append(("resolution_satisfaction", audit.resolution_satisfaction(complaints, by=keys), "satisfied"))
-    if {"resolved_at", "follow_up_at", "tier"} <= have:
-        parts.append(
-            (
-                "follow_up_on_time",
-                audit.follow_up_compliance(complaints, as_of=as_of, window_hours=follow_up_hours, by=keys),
-                "on_time",
-            )
-        )
-    if "customer_id" in have:
-        parts.append(("repeat_30d", audit.repeat_complaints(complaints, by=keys), "repeated"))
-    if {"compensation_amount", "approver_role"} <= have:
-        auth = audit.authority_check(complaints, limits=authority_limits).rename(columns={"checked": "counted"})
-        auth = pd.concat([auth, complaints[keys]], axis=1)
-        parts.append(("authority_violations", audit._share_table(auth, keys, "violation", "counted"), "violation"))
-    if not parts:
-        return pd.DataFrame(columns=[*keys, "n", "hits", "value", "measure"])
-    frames = []
-    for measure, table, hits in parts:
-        frames.append(
-            table.rename(columns={hits: "hits", "share": "value"})[[*keys, "n", "hits", "value"]].assign(
-                measure=measure
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)
-    out["hits"] = out["hits"].astype(float)
-    out["n"] = out["n"].astype(float)
-    return out
+def _two_proportions(p1: float, n1: float, p0: float, n0: float) -> float:
+    """Two-sided p-value of the two-proportion z test (pooled standard error)."""
+    pooled = (p1 * n1 + p0 * n0) / (n1 + n0)
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
+    return float(2 * norm.sf(abs(p1 - p0) / se)) if se > 0 else (0.0 if p1 != p0 else 1.0)
 
 
-def measure_findings(
-    complaints: pd.DataFrame,
-    chain_complaints: pd.DataFrame | None,
-    *,
-    as_of: pd.Timestamp,
-    targets: Mapping[str, float],
-    follow_up_hours: float = 48,
-    authority_limits: Mapping[str, float] | None = None,
-    fcr_definition: str = "one_contact",
-    min_n: int = 5,
-) -> pd.DataFrame:
-    """Candidate findings for the measures other than the SLAs (see the module docstring).
+def change_note(row: Mapping, previous: Mapping | None, lang: str, *, min_change: float = 2.0) -> tuple[float, str]:
+    """``(change in the indicator's direction, text)`` since the previous period; ``(nan, "")`` without one.
 
-    ``targets`` maps a measure to its target share (e.g. ``{"resolution_satisfaction": 0.95,
-    "follow_up_on_time": 0.95, "authority_violations": 0.0}``); the others are compared with
-    ``chain_complaints`` when given.
-    """
-    opts = dict(
-        as_of=as_of, follow_up_hours=follow_up_hours, authority_limits=authority_limits, fcr_definition=fcr_definition
-    )
-    mine = _measure_values(complaints, by=(), **opts)
-    mine["target"] = mine["measure"].map(dict(targets)).astype(float)
-    if chain_complaints is not None:
-        chain = _measure_values(chain_complaints, by=(), **opts).set_index("measure")["value"]
-        mine["chain_value"] = mine["measure"].map(chain)
-    else:
-        mine["chain_value"] = np.nan
-    mine["reference"] = mine["target"].fillna(mine["chain_value"])
-    lower = mine["measure"].isin(LOWER_IS_BETTER)
-    expected = mine["reference"] * mine["n"]
-    impact = np.where(lower, mine["hits"] - expected, expected - mine["hits"])
-    mine["impact"] = pd.Series(impact, index=mine.index).clip(lower=0).round(6)
-    enough = (mine["n"] >= min_n) | (mine["measure"] == "authority_violations")  # every violation counts
-    keep = enough & (mine["impact"] > 0) & mine["reference"].notna()
-    return mine.loc[keep].reset_index(drop=True)
-
-
-def audit_findings(
-    complaints: pd.DataFrame,
-    standards: Standards,
-    *,
-    as_of: pd.Timestamp,
-    lang: str,
-    chain_complaints: pd.DataFrame | None = None,
-    calendars: Mapping[str, StoreCalendar] | None = None,
-    follow_up_hours: float = 48,
-    authority_limits: Mapping[str, float] | None = None,
-    satisfaction_target: float = 0.95,
-    follow_up_target: float = 0.95,
-    fcr_definition: str = "one_contact",
-    window: int = 3,
-    min_n: int = 5,
-    top: int | None = None,
-    playbook_base: str = "../playbook",
-) -> pd.DataFrame:
-    """The ranked findings of one store (or of the chain) against the standards, in ``lang``.
-
-    Parameters
-    ----------
-    complaints : DataFrame
-        The complaints audited: one store's period, or the whole chain's.
-    standards : Standards
-        The response-time rules (the workspace's, or the seed defaults).
-    chain_complaints : DataFrame, optional
-        The chain's complaints of the same period, for the comparison.  When ``complaints``
-        holds several stores and this is omitted, the findings are about the chain and name the
-        worst store.
-    top : int, optional
-        Keep the ``top`` largest findings.
-
-    Returns
-    -------
-    DataFrame ``rank, measure, rule_id, value, target, n, impact, reference, trend, change,
-    remedy, link, text`` sorted by impact; empty (with these columns) when nothing falls short.
+    Shares are tested with the two-proportion z test: a change of at least ``min_change`` points
+    with p < 0.05 is "improving" / "declining"; a larger change that is not significant says it
+    rests on few answers; otherwise "no clear change".
 
     Examples
     --------
-    >>> from kit.workshop.standards import default_standards
-    >>> log = pd.DataFrame({"store_id": "001", "channel": "email", "tier": "normal", "category": "a",
-    ...     "customer_id": list("abcdefghij"),
-    ...     "created_at": pd.Timestamp("2026-03-02 10:00"),
-    ...     "first_response_at": pd.to_datetime(["2026-03-02 11:00"] * 7 + ["2026-03-04 10:00"] * 3),
-    ...     "resolved_at": pd.Timestamp("2026-03-02 12:00")})
-    >>> f = audit_findings(log, default_standards(), as_of=pd.Timestamp("2026-03-31"), lang="en")
-    >>> f.loc[0, "text"]
-    'E-mail, normal complaint — first reply: 70.0% within 24 h against a 95.0% target'
-    >>> float(f.loc[0, "impact"]), f.loc[0, "remedy"]
-    (2.5, 'tiered-response')
+    >>> cur = {"indicator": "csat", "value": 90.0, "n": 14, "direction": ">="}
+    >>> change_note(cur, {"value": 71.0, "n": 14}, "en")[1]
+    '+19.0 points since the previous period, but on only 14 answers: no clear change yet'
+    """
+    if previous is None or pd.isna(previous.get("value")) or pd.isna(row.get("value")) or not previous.get("n"):
+        return float("nan"), ""
+    ind = INDICATORS[str(row["indicator"])]
+    sign = 1.0 if ind.direction == ">=" else -1.0
+    diff = float(row["value"]) - float(previous["value"])
+    change = sign * diff
+    if ind.statistic != "proportion":
+        text = t(
+            "findings.change.moved",
+            lang,
+            previous=value_text(float(previous["value"]), ind.unit, lang),
+            change=f"{diff:+.1f}",
+        )
+        return change, text
+    n1, n0 = float(row["n"]), float(previous["n"])
+    p = _two_proportions(float(row["value"]) / 100, n1, float(previous["value"]) / 100, n0)
+    unit = t(f"findings.unit.{_UNIT_OF.get(ind.inputs[0][0], 'complaints')}", lang)
+    if p < 0.05 and abs(diff) >= min_change:
+        key = "improving" if change > 0 else "declining"
+        return change, t(f"findings.change.{key}", lang, change=f"{diff:+.1f}")
+    if abs(diff) >= 5:
+        return change, t("findings.change.not_significant", lang, change=f"{diff:+.1f}", n=int(min(n1, n0)), unit=unit)
+    return change, t("findings.change.stable", lang)
+
+
+def indicator_findings(
+    rows: pd.DataFrame,
+    lang: str,
+    *,
+    previous: pd.DataFrame | None = None,
+    sla: Mapping[str, pd.DataFrame] | None = None,
+    codes: Sequence[str] | None = None,
+    currency: str = "¥",
+    playbook_base: str = "../playbook",
+) -> pd.DataFrame:
+    """The findings of one store (or the chain): its indicators short of target, ranked.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        The store's slice of the indicator table for the period
+        (:func:`kit.chain.indicators.store_slice`).
+    previous : DataFrame, optional
+        The same slice for the previous period (for the change).
+    sla : {indicator: DataFrame}, optional
+        :func:`worst_rules` of the store for ``first_response_sla`` / ``resolution_sla``: names the
+        worst scope of an SLA finding.
+    codes : list of str, optional
+        Only these indicators (e.g. the complaint indicators in the complaint audit).
+
+    Returns
+    -------
+    DataFrame :data:`COLUMNS`, ranked; empty (with these columns) when nothing falls short.
     """
     check_lang(lang)
-    chain_mode = chain_complaints is None and complaints["store_id"].nunique() > 1
-    reference = complaints if chain_mode else chain_complaints
-    rows = []
-    metrics = [m for m in ("first_response", "resolution") if any(rule.metric == m for rule in standards.sla)]
-    first_status = None
-    for metric in metrics:
-        mine = audit.sla_status(complaints, standards, metric, as_of=as_of, calendars=calendars)
-        if metric == "first_response":
-            first_status = mine
-        other = (
-            mine
-            if chain_mode
-            else audit.sla_status(reference, standards, metric, as_of=as_of, calendars=calendars)
-            if reference is not None
-            else None
-        )
-        sla = sla_findings(mine, other, standards, metric, chain_mode=chain_mode, window=window, min_n=min_n)
-        for _, r in sla.iterrows():  # one row per rule short of its target: a handful, not per ticket
-            text = t(
-                f"findings.sla.{metric}",
+    short = rows.loc[rows["verdict"].eq("not_met")]
+    if codes is not None:
+        short = short.loc[short["indicator"].isin(list(codes))]
+    if short.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    before = previous.set_index("indicator") if previous is not None and len(previous) else None
+    out = []
+    for r in short.to_dict("records"):  # a few indicators, not rows of data
+        ind = INDICATORS[r["indicator"]]
+        value = value_text(r["value"], ind.unit, lang, currency=currency)
+        target = f"{_ARROWS[ind.direction]} {value_text(r['target'], ind.unit, lang, currency=currency)}"
+        label = indicator_label(ind.id, lang)
+        label = label[:1].upper() + label[1:]
+        text = t("findings.text.value", lang, label=label, value=value, target=target)
+        impact = r.get("impact")
+        if impact is not None and pd.notna(impact) and impact > 0:
+            unit = t(f"findings.unit.{_UNIT_OF.get(ind.inputs[0][0], 'complaints')}", lang)
+            text += t("findings.text.short_by", lang, impact=f"{int(impact):,}", unit=unit)
+        scope = ""
+        detail = (sla or {}).get(ind.id)
+        if detail is not None and len(detail) and detail["shortfall"].iloc[0] > 0:
+            w = detail.iloc[0]
+            scope = t(
+                "findings.text.worst_scope",
                 lang,
-                scope=_scope(r["channel"], r["tier"], lang),
-                value=_pct(r["attainment"]),
-                target_time=_duration(r["target_minutes"], lang),
-                required=_pct(r["required"]),
+                scope=_scope(w["channel"], w["tier"], lang),
+                value=f"{w['attainment']:.1%}",
+                target_time=_duration(w["target_minutes"], lang),
+                tickets=f"{int(np.ceil(round(w['shortfall'], 9))):,}",
             )
-            if chain_mode and pd.notna(r["worst_value"]):
-                text += t("findings.compare.worst_store", lang, store=r["worst_store"], value=_pct(r["worst_value"]))
-            elif pd.notna(r["chain_value"]):
-                text += t("findings.compare.chain", lang, value=_pct(r["chain_value"]))
-            text += _trend_text(r, lang, window)
-            rows.append(
-                dict(
-                    measure=r["measure"],
-                    rule_id=r["rule_id"],
-                    value=r["attainment"],
-                    target=r["required"],
-                    n=r["decided"],
-                    impact=r["shortfall"],
-                    reference=r["required"],
-                    trend=r["trend"],
-                    change=r["change"],
-                    text=text,
-                )
-            )
-    targets = {
-        "resolution_satisfaction": satisfaction_target,
-        "follow_up_on_time": follow_up_target,
-        "authority_violations": 0.0,
-    }
-    measures = measure_findings(
-        complaints,
-        None if chain_mode else chain_complaints,
-        as_of=as_of,
-        targets=targets,
-        follow_up_hours=follow_up_hours,
-        authority_limits=authority_limits,
-        fcr_definition=fcr_definition,
-        min_n=min_n,
-    )
-    for _, r in measures.iterrows():  # at most six rows
-        label = label_of("measure", r["measure"], lang)
-        if r["measure"] == "authority_violations":
-            text = t("findings.measure.authority", lang, label=label, count=int(r["hits"]), n=int(r["n"]))
-        elif pd.notna(r["target"]):
-            text = t(
-                "findings.measure.with_target", lang, label=label, value=_pct(r["value"]), target=_pct(r["target"])
-            )
-        else:
-            key = "vs_chain_lower" if r["measure"] in LOWER_IS_BETTER else "vs_chain"
-            text = t(f"findings.measure.{key}", lang, label=label, value=_pct(r["value"]), chain=_pct(r["chain_value"]))
-        rows.append(
+            text += scope
+        prev = before.loc[ind.id].to_dict() if before is not None and ind.id in before.index else None
+        change, note = change_note(r, prev, lang)
+        if note:
+            text += t("findings.text.change", lang, note=note)
+        chapter, anchor = ind.remedy or ("03_complaint_audit", "remedies")
+        relative = abs(r["gap"]) / max(abs(r["target"]), 1.0) if pd.notna(r["gap"]) else 0.0
+        out.append(
             dict(
-                measure=r["measure"],
-                rule_id=np.nan,
+                indicator=ind.id,
                 value=r["value"],
                 target=r["target"],
                 n=r["n"],
-                impact=r["impact"],
-                reference=r["reference"],
-                trend=pd.NA,
-                change=np.nan,
+                gap=r["gap"],
+                impact=impact if impact is not None and pd.notna(impact) else np.nan,
+                change=change,
+                worst_scope=scope,
+                remedy=anchor,
+                link=remedy_link(chapter, anchor, lang, base=playbook_base),
                 text=text,
+                _relative=relative,
             )
         )
-    if first_status is not None:
-        overdue = int((first_status["open"] & (first_status["status"] == "breached")).sum())
-        if overdue:
-            rows.append(
-                dict(
-                    measure="open_overdue",
-                    rule_id=np.nan,
-                    value=float(overdue),
-                    target=0.0,
-                    n=overdue,
-                    impact=float(overdue),
-                    reference=0.0,
-                    trend=pd.NA,
-                    change=np.nan,
-                    text=t("findings.measure.open_overdue", lang, count=overdue),
-                )
-            )
-    if not rows:
-        return pd.DataFrame(columns=COLUMNS)
-    out = pd.DataFrame(rows)
-    out["_order"] = out["measure"].map(_ORDER)
-    out = out.sort_values(
-        ["impact", "_order", "rule_id"], ascending=[False, True, True], kind="stable", ignore_index=True
+    frame = pd.DataFrame(out)
+    frame["_has_impact"] = frame["impact"].notna()
+    frame = frame.sort_values(
+        ["_has_impact", "impact", "_relative"], ascending=[False, False, False], kind="stable", ignore_index=True
     )
-    if top is not None:
-        out = out.head(top)
-    out["rank"] = np.arange(1, len(out) + 1)
-    out["remedy"] = out["measure"].map(REMEDY_OF)
-    out["link"] = out["remedy"].map(lambda r: remedy_link(r, lang, base=playbook_base))
-    out["trend"] = out["trend"].astype("string")
-    return out[COLUMNS]
+    frame["rank"] = np.arange(1, len(frame) + 1)
+    return frame[COLUMNS]
 
 
-def describe_findings(findings: pd.DataFrame, lang: str) -> str:
-    """The findings as a numbered Markdown list with the remedy links (the executive summary)."""
+def open_overdue(status: pd.DataFrame) -> int:
+    """Open tickets already past their first-reply deadline at the end of the period (today's to-do list)."""
+    return int((status["open"] & (status["status"] == "breached")).sum())
+
+
+def describe_findings(findings: pd.DataFrame, lang: str, *, top: int = 3, overdue: int = 0) -> str:
+    """The executive summary: at most ``top`` findings as a numbered list with their remedy, then what follows.
+
+    ``overdue`` open tickets past their deadline are added as today's to-do line.
+    """
+    lines = []
     if findings.empty:
-        return t("findings.none", lang)
-    lines = [t("findings.intro", lang), ""]
-    for rank, text, impact, remedy, link in findings[["rank", "text", "impact", "remedy", "link"]].itertuples(
-        index=False
-    ):
-        text = text[:1].upper() + text[1:] if lang == "en" else text
-        body = text + t("findings.impact.tickets", lang, impact=f"{impact:,.0f}")
-        lines.append(
-            t("findings.item", lang, rank=rank, text=body, remedy=t(f"findings.remedy.{remedy}", lang), link=link)
-        )
+        lines.append(t("findings.none", lang))
+    else:
+        lines += [t("findings.intro", lang), ""]
+        for r in findings.head(top).to_dict("records"):
+            remedy = t(f"findings.remedy.{r['remedy']}", lang)
+            lines.append(t("findings.item", lang, rank=r["rank"], text=r["text"], remedy=remedy, link=r["link"]))
+        more = len(findings) - top
+        if more > 0:
+            lines += ["", t("findings.more", lang, n=more)]
+    if overdue:
+        lines += ["", t("findings.overdue", lang, count=overdue)]
     return "\n".join(lines)
+
+
+def findings_view(findings: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The findings as a table (rank, finding, impact, remedy) -- e.g. those after the summary's three."""
+    return pd.DataFrame(
+        {
+            t("findings.column.rank", lang): findings["rank"].astype(int).astype(str),
+            t("findings.column.finding", lang): findings["text"],
+            t("findings.column.remedy", lang): findings["remedy"].map(lambda r: t(f"findings.remedy.{r}", lang)),
+        }
+    ).reset_index(drop=True)

@@ -51,7 +51,6 @@ __all__ = [
     "first_response_status",
     "follow_up_compliance",
     "golden_window",
-    "measures_overview",
     "repeat_complaints",
     "resolution_satisfaction",
     "response_time_summary",
@@ -557,55 +556,6 @@ def early_warning(status: pd.DataFrame, *, horizon_minutes: float = 60, columns:
     warn = status.loc[status["open"] & (status["minutes_left"] <= horizon_minutes)]
     keep = [c for c in [*columns, "tier", "channel", "deadline", "minutes_left"] if c in warn.columns]
     return warn.sort_values("minutes_left", kind="stable")[keep]
-
-
-def measures_overview(
-    complaints: pd.DataFrame,
-    standards: Standards,
-    *,
-    as_of: pd.Timestamp,
-    calendars: Mapping[str, StoreCalendar] | None = None,
-    follow_up_hours: float = 48,
-    authority_limits: Mapping[str, float] | None = None,
-    satisfaction_target: float = 0.95,
-    fcr_definition: str = "one_contact",
-) -> pd.DataFrame:
-    """One row per audit measure: its value, the target (where the standards set one) and n.
-
-    Returns
-    -------
-    DataFrame ``measure, value, target, n, meets`` (``meets`` is NA without a target; for
-    ``authority_violations`` and ``repeat_30d`` lower is better).
-    """
-    first = sla_attainment(sla_status(complaints, standards, "first_response", as_of=as_of, calendars=calendars)).iloc[
-        0
-    ]
-    has_resolution = any(rule.metric == "resolution" for rule in standards.sla)
-    rows = [("first_response_sla", first["attainment"], first["required"], first["met"] + first["breached"])]
-    if has_resolution:
-        res = sla_attainment(sla_status(complaints, standards, "resolution", as_of=as_of, calendars=calendars)).iloc[0]
-        rows.append(("resolution_sla", res["attainment"], res["required"], res["met"] + res["breached"]))
-    fcr = first_contact_resolution(complaints, definition=fcr_definition).iloc[0]
-    gw = golden_window(complaints, as_of=as_of).iloc[0]
-    sat = resolution_satisfaction(complaints, target=satisfaction_target).iloc[0]
-    fu = follow_up_compliance(complaints, as_of=as_of, window_hours=follow_up_hours).iloc[0]
-    rep = repeat_complaints(complaints).iloc[0]
-    auth = authority_check(complaints, limits=authority_limits)
-    checked = int(auth["checked"].sum())
-    rows += [
-        ("fcr", fcr["share"], np.nan, fcr["n"]),
-        ("golden_window_24h", gw["share"], np.nan, gw["n"]),
-        ("resolution_satisfaction", sat["share"], satisfaction_target, sat["n"]),
-        ("follow_up_on_time", fu["share"], 0.95, fu["n"]),
-        ("repeat_30d", rep["share"], np.nan, rep["n"]),
-        ("authority_violations", auth["violation"].sum() / checked if checked else np.nan, 0.0, checked),
-    ]
-    out = pd.DataFrame(rows, columns=["measure", "value", "target", "n"])
-    lower_better = out["measure"].isin(["authority_violations", "repeat_30d"])
-    meets = np.where(lower_better, out["value"] <= out["target"], out["value"] >= out["target"])
-    out["meets"] = pd.array(np.where(out["target"].isna() | out["value"].isna(), None, meets), dtype="boolean")
-    out["n"] = out["n"].astype(int)
-    return out
 
 
 def _pct(value: float) -> str:

@@ -1,17 +1,18 @@
 """Display copies of the complaint-audit tables for a report: codes, verdicts and headers in zh or en.
 
-Nothing here computes a measure; it only turns the tables of :mod:`kit.audit`,
-:mod:`kit.audit.attainment` and :mod:`kit.audit.findings` into what a store manager reads -- translated
-codes, percentages, "✓ meets" instead of a raw ``True`` (no boolean ever reaches a report).
+Nothing here computes a measure; it only turns the tables of :mod:`kit.audit.measures` and
+:mod:`kit.audit.attainment` into what a store manager reads -- translated codes, percentages,
+"✓" instead of a raw ``True`` (no boolean ever reaches a report).  The indicators' verdicts are
+shown with :func:`kit.workshop.indicators.indicator_rows_table`, the findings with
+:func:`kit.audit.findings.findings_view`.
 
 Examples
 --------
 >>> import pandas as pd
->>> overview = pd.DataFrame({"measure": ["fcr", "resolution_satisfaction"], "value": [0.8, 0.9],
-...                          "target": [float("nan"), 0.95], "n": [10, 20],
-...                          "meets": pd.array([None, False], dtype="boolean")})
->>> overview_view(overview, "en")["verdict"].tolist()
-['— (no target)', '✗ short']
+>>> p = pd.DataFrame({"category": ["delivery"], "complaints": [5], "share": [0.5], "cum_share": [0.5],
+...                   "vital_few": [True]})
+>>> pareto_view(p, "en").iloc[0, [0, 2, 4]].tolist()
+['late delivery', '50.0%', '✓']
 """
 
 from __future__ import annotations
@@ -20,30 +21,16 @@ import numpy as np
 import pandas as pd
 
 from kit.core.display import table
-from kit.core.i18n import code_for, label_of, labels, t
+from kit.core.i18n import code_for, label_of, labels
 
-__all__ = ["breakdown_view", "findings_view", "overview_view", "pareto_view", "verdicts"]
+__all__ = ["breakdown_view", "pareto_view"]
 
 #: Label group of each breakdown dimension (store and month are shown as they are).
 _CODE_GROUPS = {"tier": "tier", "channel": "channel", "category": "category"}
 
 
-def verdicts(meets: pd.Series) -> pd.Series:
-    """``True`` / ``False`` / missing -> ``"met"`` / ``"short"`` / ``"no_target"`` (codes)."""
-    flags = meets.astype("boolean")
-    out = np.where(flags.isna(), "no_target", np.where(flags.fillna(False), "met", "short"))
-    return pd.Series(out, index=meets.index, dtype="string")
-
-
 def _headers(lang: str) -> dict[str, str]:
     return labels("audit.column", lang)
-
-
-def overview_view(overview: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The measures overview (:func:`kit.audit.measures.measures_overview`) with a translated verdict column."""
-    shown = overview.drop(columns=["meets"]).assign(verdict=verdicts(overview["meets"]).to_numpy())
-    shown["verdict"] = shown["verdict"].map(lambda v: label_of("audit.verdict", v, lang))
-    return table(shown, lang, percent=["value", "target"], codes={"measure": "measure"}).rename(columns=_headers(lang))
 
 
 def _group_labels(groups: pd.Series, dimension: str, lang: str) -> pd.Series:
@@ -77,19 +64,6 @@ def breakdown_view(
     )
     headers = _headers(lang) | {"group": label_of("audit.dimension", dimension, lang)}
     return shown.rename(columns=headers)
-
-
-def findings_view(findings: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The ranked findings (:func:`kit.audit.findings.audit_findings`) as a table: rank, finding, impact, remedy."""
-    shown = pd.DataFrame(
-        {
-            "rank": findings["rank"].to_numpy(),
-            "finding": findings["text"].to_numpy(),
-            "impact": findings["impact"].to_numpy(dtype=float),
-            "remedy": [t(f"findings.remedy.{r}", lang) for r in findings["remedy"]],
-        }
-    )
-    return table(shown, lang, decimals={"impact": 0}).rename(columns=_headers(lang))
 
 
 def pareto_view(pareto: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 :func:`finish_run` is called by the batch engine (:mod:`kit.run.batch`) after all jobs ran.  It writes
 
 * ``kpis.xlsx`` -- every KPI of every store for the period and the previous period
-  (:mod:`kit.chain.kpis`), one sheet per view (long table, stores × KPIs, targets), headers in the
+  (:mod:`kit.chain.indicators`), one sheet per view (long table, stores × KPIs, targets), headers in the
   run's language, store ids stored as text ("001" stays "001"), Chinese intact in Excel;
 * a PDF next to each successful report's HTML when a Chromium is installed (:mod:`kit.run.pdf`),
   otherwise a clean "skipped: no Chromium" status -- never an error;
@@ -33,11 +33,12 @@ from typing import Any
 
 import pandas as pd
 
-from kit.chain.kpis import CHAIN, kpi_label, kpi_targets, kpi_wide
+from kit.chain.indicators import CHAIN, indicator_targets, indicator_wide
 from kit.core.errors import KitError
 from kit.core.files import write_bytes
 from kit.core.i18n import check_lang, t
 from kit.run.pdf import find_chromium, html_to_pdf, pdf_is_current
+from kit.workshop.indicators import indicator_label, verdict_reason
 
 __all__ = ["EXCEL_NAME", "INDEX_NAME", "finish_run", "print_pdfs", "workbook_sheets", "write_kpi_workbook"]
 
@@ -57,15 +58,15 @@ def _kpi_columns(
 ) -> dict[str, pd.Series]:
     """The KPI's name, code, ``measured`` columns, unit, direction, target and its source, for display."""
     return {
-        _header("kpi", lang): frame["kpi"].map(lambda k: kpi_label(k, lang)),
-        _header("kpi_code", lang): frame["kpi"],
+        _header("kpi", lang): frame["indicator"].map(lambda k: indicator_label(k, lang)),
+        _header("kpi_code", lang): frame["indicator"],
         **(measured or {}),
-        _header("unit", lang): frame["unit"].map(lambda u: t(f"kpis.unit.{u}", lang)),
+        _header("unit", lang): frame["unit"].map(lambda u: t(f"indicators.unit.{u}", lang)),
         _header("direction", lang): frame["direction"].map(
             lambda d: t("deliverables.higher" if d == ">=" else "deliverables.lower", lang)
         ),
         _header("target", lang): frame["target"].round(2),
-        _header("target_source", lang): frame["target_source"].map(lambda s: t(f"kpis.source.{s}", lang)),
+        _header("target_source", lang): frame["target_source"].map(lambda s: t(f"indicators.source.{s}", lang)),
     }
 
 
@@ -80,15 +81,16 @@ def workbook_sheets(
     Examples
     --------
     >>> long = pd.DataFrame({"period": ["current"], "period_start": [pd.Timestamp("2026-01-01")],
-    ...     "period_end": [pd.Timestamp("2026-01-31")], "store_id": ["001"], "kpi": ["nps"], "value": [35.0], "n": [40],
-    ...     "unit": ["points"], "direction": [">="], "target": [30.0], "target_source": ["goals"], "gap": [5.0],
-    ...     "met": pd.array([True], dtype="boolean")})
+    ...     "period_end": [pd.Timestamp("2026-01-31")], "store_id": ["001"], "indicator": ["nps"], "value": [35.0],
+    ...     "n": [40], "unit": ["points"], "direction": [">="], "target": [30.0], "target_source": ["goals"],
+    ...     "gap": [5.0], "met": pd.array([True], dtype="boolean"), "verdict": ["met"], "reason": [""],
+    ...     "reason_column": [""], "impact": [float("nan")]})
     >>> list(workbook_sheets(long, "en"))  # no previous period in this table: no sheet for it
     ['KPIs (long)', 'Stores × KPIs', 'Targets']
     """
     check_lang(lang)
     names = dict(store_names or {})
-    names.setdefault(CHAIN, t("kpis.chain", lang))
+    names.setdefault(CHAIN, t("indicators.chain", lang))
     yes, no = t("deliverables.answer_yes", lang), t("deliverables.answer_no", lang)
 
     def store_name(ids: pd.Series) -> pd.Series:
@@ -97,7 +99,7 @@ def workbook_sheets(
     out = long.copy()
     display = pd.DataFrame(
         {
-            _header("period", lang): out["period"].map(lambda p: t(f"kpis.period.{p}", lang)),
+            _header("period", lang): out["period"].map(lambda p: t(f"indicators.period.{p}", lang)),
             _header("period_start", lang): pd.to_datetime(out["period_start"]).dt.date,
             _header("period_end", lang): pd.to_datetime(out["period_end"]).dt.date,
             _header("store_id", lang): out["store_id"].astype(str),
@@ -107,27 +109,32 @@ def workbook_sheets(
             ),
             _header("gap", lang): out["gap"].round(2),
             _header("met", lang): out["met"].map(lambda m: "" if pd.isna(m) else (yes if m else no)).astype(object),
+            _header("verdict", lang): [t(f"indicators.verdict.{v}", lang) for v in out["verdict"]],
+            _header("reason", lang): [
+                verdict_reason(r, lang, column=c, n=int(n)) if r and r != "too_few" else ""
+                for r, c, n in zip(out["reason"], out["reason_column"], out["n"])
+            ],
         }
     )
     sheets = {t("deliverables.sheet.long", lang): display}
     for period, key in (("current", "wide"), ("previous", "wide_previous")):
-        wide = kpi_wide(long, period=period)
+        wide = indicator_wide(long, period=period)
         if wide.empty:
             continue
         wide = wide.round(2)
         wide.insert(1, "store_name", store_name(wide["store_id"].astype(str)))
         wide = wide.rename(
             columns={"store_id": _header("store_id", lang), "store_name": _header("store_name", lang)}
-            | {k: kpi_label(k, lang) for k in wide.columns[2:]}
+            | {k: indicator_label(k, lang) for k in wide.columns[2:]}
         )
         sheets[t(f"deliverables.sheet.{key}", lang)] = wide
-    targets = kpi_targets(long)
+    targets = indicator_targets(long)
     targets = pd.DataFrame(
         {
             **_kpi_columns(targets, lang),
             _header("chain_value", lang): targets["chain_value"].round(2),
             _header("stores_met", lang): targets["stores_met"],
-            _header("stores_measured", lang): targets["stores_measured"],
+            _header("stores_measured", lang): targets["stores_judged"],
             _header("stores_met_share", lang): targets["stores_met_share"].round(1),
         }
     )

@@ -1,7 +1,7 @@
 """The chain overview: every store on every KPI against its target, the page a regional manager opens first.
 
 :func:`open_chain_overview` loads the chain and the workspace's targets and computes the KPI table
-of :mod:`kit.chain.kpis` once for all stores; the functions below turn it into the overview's views:
+of :mod:`kit.chain.indicators` once for all stores; the functions below turn it into the overview's views:
 
 * :func:`league_table` -- stores ranked by how many KPIs meet their target;
 * :func:`gap_matrix` / :func:`heatmap_chart` -- stores × KPIs coloured by the gap to the target;
@@ -12,9 +12,9 @@ Examples
 --------
 >>> import pandas as pd
 >>> long = pd.DataFrame({"period": ["current"] * 4, "store_id": ["001", "001", "002", "002"],
-...     "kpi": ["nps", "csat"] * 2, "met": pd.array([True, True, False, True], dtype="boolean"),
+...     "indicator": ["nps", "csat"] * 2, "verdict": ["met", "met", "not_met", "met"],
 ...     "gap": [5.0, 1.0, -3.0, 2.0], "value": [35.0, 91.0, 27.0, 92.0]})
->>> league_table(long)[["store_id", "met", "measured", "rank"]].values.tolist()
+>>> league_table(long, min_judged=2)[["store_id", "met", "judged", "rank"]].values.tolist()
 [['001', 2, 2, 1], ['002', 1, 2, 2]]
 """
 
@@ -28,17 +28,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.chain.kpis import CHAIN, kpi_label, kpi_targets, store_kpis
+from kit.chain.indicators import CHAIN, indicator_table, indicator_targets
 from kit.core.errors import WorkspaceError
 from kit.core.i18n import t
 from kit.core.periods import previous_period
 from kit.intake.load import Chain, load_chain
 from kit.workshop.goals import QualityGoals, load_goals
+from kit.workshop.indicators import indicator_label
 from kit.workshop.standards import Standards, default_standards, store_calendars
 
 __all__ = [
     "ChainOverview",
+    "MIN_JUDGED",
     "attainment_display",
+    "chain_coverage",
     "chain_kpis",
     "describe_movers",
     "describe_overview",
@@ -53,6 +56,10 @@ __all__ = [
     "standard_attainment",
     "standards_attainment_chart",
 ]
+
+
+#: A store is ranked when at least this many of its indicators could be judged (see :func:`league_table`).
+MIN_JUDGED = 5
 
 
 def load_targets(workspace: str | Path = "", lang: str = "en") -> tuple[Standards, QualityGoals, str, list[str]]:
@@ -89,11 +96,11 @@ def chain_kpis(
     lang: str = "en",
     targets: dict[str, float] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """The KPI long table of :func:`kit.chain.kpis.store_kpis` for a loaded chain, with the target notes."""
+    """The indicator table (:func:`kit.chain.indicators.indicator_table`) of a loaded chain, with the target notes."""
     standards, goals, source, notes = load_targets(workspace, lang)
     stores = chain.stores.data
     calendars = store_calendars(stores, getattr(standards, "calendar", None))
-    long = store_kpis(
+    long = indicator_table(
         chain.complaints.data,
         chain.surveys.data,
         chain.transactions.data,
@@ -104,8 +111,21 @@ def chain_kpis(
         targets=targets,
         calendars=calendars,
         stores=stores["store_id"].astype(str).tolist(),
+        **chain_coverage(chain),
     )
     return long, notes
+
+
+def chain_coverage(chain: Chain) -> dict[str, Any]:
+    """What a loaded chain lacks, as the keyword arguments of :func:`kit.chain.indicators.indicator_table`:
+    ``date_only`` complaint time columns, ``absent`` columns and ``missing`` files."""
+    date_only = chain.date_only("complaints") if hasattr(chain, "date_only") else set()
+    absent = {
+        (kind, col)
+        for kind in ("complaints", "surveys", "transactions")
+        for col in getattr(getattr(chain, kind), "absent", ())
+    }
+    return {"date_only": set(date_only), "absent": absent, "missing": tuple(getattr(chain, "missing", ()))}
 
 
 @dataclass(frozen=True)
@@ -164,25 +184,40 @@ def open_chain_overview(params: Any) -> ChainOverview:
     return ChainOverview(params=params, chain=chain, kpis=long, notes=lines)
 
 
-def league_table(long: pd.DataFrame, *, period: str = "current") -> pd.DataFrame:
-    """Stores ranked by the number of KPIs meeting their target (ties: the larger mean gap first).
+def league_table(long: pd.DataFrame, *, period: str = "current", min_judged: int = MIN_JUDGED) -> pd.DataFrame:
+    """Stores ranked by the share of their judged indicators meeting the target (ties: the larger mean gap first).
+
+    Only ``met`` / ``not_met`` verdicts count (an indicator with no data or too few answers is in
+    neither ``met`` nor ``judged``).  A store is *ranked* when at least ``min_judged`` of its
+    indicators, and at least half of those with data, could be judged; the others (a store with a
+    handful of complaints) follow unranked (``rank`` NA) and are never called leader or laggard.
 
     Returns
     -------
-    DataFrame ``store_id, met, measured, met_share (%), mean_gap, rank`` (the chain row left out).
+    DataFrame ``store_id, met, judged, met_share (%), mean_gap, ranked, rank`` (the chain row left out).
     """
     part = long.loc[(long["period"] == period) & (long["store_id"] != CHAIN)]
-    flags = part.assign(_met=part["met"].fillna(False).astype(bool), _measured=part["met"].notna())
+    verdict = part["verdict"]
+    flags = part.assign(
+        _met=verdict.eq("met"),
+        _judged=verdict.isin(["met", "not_met"]),
+        _data=verdict.isin(["met", "not_met", "too_few"]),
+        _gap=part["gap"].where(verdict.isin(["met", "not_met"])),
+    )
     out = (
         flags.groupby("store_id", sort=False)
-        .agg(met=("_met", "sum"), measured=("_measured", "sum"), mean_gap=("gap", "mean"))
+        .agg(met=("_met", "sum"), judged=("_judged", "sum"), with_data=("_data", "sum"), mean_gap=("_gap", "mean"))
         .reset_index()
     )
-    out["met_share"] = (100.0 * out["met"] / out["measured"]).where(out["measured"] > 0)
-    out = out.sort_values(["met", "mean_gap"], ascending=[False, False], kind="stable").reset_index(drop=True)
-    out["rank"] = np.arange(1, len(out) + 1)
-    out[["met", "measured"]] = out[["met", "measured"]].astype("int64")
-    return out[["store_id", "met", "measured", "met_share", "mean_gap", "rank"]]
+    out["met_share"] = (100.0 * out["met"] / out["judged"]).where(out["judged"] > 0)
+    out["ranked"] = (out["judged"] >= min_judged) & (2 * out["judged"] >= out["with_data"])
+    out = out.sort_values(
+        ["ranked", "met_share", "mean_gap"], ascending=[False, False, False], kind="stable", na_position="last"
+    ).reset_index(drop=True)
+    ranks = np.arange(1, len(out) + 1)
+    out["rank"] = pd.array(np.where(out["ranked"], ranks, None), dtype="Int64")
+    out[["met", "judged"]] = out[["met", "judged"]].astype("int64")
+    return out[["store_id", "met", "judged", "met_share", "mean_gap", "ranked", "rank"]]
 
 
 def gap_matrix(long: pd.DataFrame, *, period: str = "current", relative: bool = True) -> pd.DataFrame:
@@ -193,7 +228,7 @@ def gap_matrix(long: pd.DataFrame, *, period: str = "current", relative: bool = 
 
     Examples
     --------
-    >>> long = pd.DataFrame({"period": ["current"] * 2, "store_id": ["001", "chain"], "kpi": ["nps"] * 2,
+    >>> long = pd.DataFrame({"period": ["current"] * 2, "store_id": ["001", "chain"], "indicator": ["nps"] * 2,
     ...     "gap": [10.0, -5.0], "unit": ["points"] * 2, "target": [30.0] * 2})
     >>> gap_matrix(long).to_dict()
     {'nps': {'001': 0.1, 'chain': -0.05}}
@@ -202,8 +237,8 @@ def gap_matrix(long: pd.DataFrame, *, period: str = "current", relative: bool = 
     if relative:
         scale = np.where(part["unit"].isin(["percent", "points"]), 100.0, np.maximum(part["target"].abs(), 1.0))
         part["gap"] = part["gap"] / scale
-    wide = part.pivot(index="store_id", columns="kpi", values="gap")
-    wide = wide.reindex(index=list(dict.fromkeys(part["store_id"])), columns=list(dict.fromkeys(part["kpi"])))
+    wide = part.pivot(index="store_id", columns="indicator", values="gap")
+    wide = wide.reindex(index=list(dict.fromkeys(part["store_id"])), columns=list(dict.fromkeys(part["indicator"])))
     wide.index.name, wide.columns.name = None, None
     return wide
 
@@ -216,6 +251,7 @@ def heatmap_chart(
     period: str = "current",
     limit: float = 0.2,
     max_stores: int = 40,
+    min_judged: int = MIN_JUDGED,
 ):
     """Heat map of stores × KPIs coloured by the gap to the target (blue = better, red = short).
 
@@ -237,18 +273,20 @@ def heatmap_chart(
 
     setup_fonts()
     gaps = gap_matrix(long, period=period)
-    league = league_table(long, period=period)
+    league = league_table(long, period=period, min_judged=min_judged)
     title = t("overview.chart.heat.title", lang)
     if len(league) > max_stores:
         keep = league["store_id"].tail(max_stores).tolist()
         gaps = gaps.loc[[s for s in gaps.index if s in set(keep) or s == CHAIN]]
         title += "\n" + t("overview.chart.heat.subset", lang, shown=max_stores, total=len(league))
     part = long.loc[long["period"] == period]
-    values = part.pivot(index="store_id", columns="kpi", values="value").reindex(index=gaps.index, columns=gaps.columns)
+    values = part.pivot(index="store_id", columns="indicator", values="value").reindex(
+        index=gaps.index, columns=gaps.columns
+    )
     names = dict(store_names or {})
-    names[CHAIN] = t("kpis.chain", lang)
+    names[CHAIN] = t("indicators.chain", lang)
     rows = [f"{sid} {names.get(sid, '')}".strip() if sid != CHAIN else names[CHAIN] for sid in gaps.index]
-    cols = [t(f"kpis.short.{k}", lang) for k in gaps.columns]
+    cols = [t(f"indicators.short.{k}", lang) for k in gaps.columns]
     height = 1.6 + 0.38 * len(rows)
     fig, ax = plt.subplots(figsize=(max(8.0, 0.62 * len(cols) + 2.5), height), layout="constrained")
     data = np.ma.masked_invalid(gaps.to_numpy(dtype="float64"))
@@ -290,16 +328,18 @@ def movers(long: pd.DataFrame, *, k: int = 5) -> pd.DataFrame:
     Examples
     --------
     >>> long = pd.DataFrame({"period": ["current", "previous"] * 2, "store_id": ["001", "001", "002", "002"],
-    ...     "kpi": ["csat"] * 4, "value": [90.0, 80.0, 70.0, 75.0], "unit": ["percent"] * 4, "direction": [">="] * 4})
+    ...     "indicator": ["csat"] * 4, "value": [90.0, 80.0, 70.0, 75.0], "unit": ["percent"] * 4, "direction": [">="] * 4})
     >>> movers(long, k=1)[["store_id", "change", "kind"]].values.tolist()
     [['001', 10.0, 'best'], ['002', -5.0, 'worst']]
     """
     part = long.loc[long["store_id"] != CHAIN]
-    wide = part.pivot_table(index=["store_id", "kpi"], columns="period", values="value", aggfunc="first", sort=False)
+    wide = part.pivot_table(
+        index=["store_id", "indicator"], columns="period", values="value", aggfunc="first", sort=False
+    )
     if not {"current", "previous"} <= set(wide.columns):
-        return pd.DataFrame(columns=["store_id", "kpi", "unit", "previous", "current", "change", "kind"])
-    meta = part.drop_duplicates("kpi").set_index("kpi")[["unit", "direction"]]
-    wide = wide.dropna(subset=["current", "previous"]).reset_index().join(meta, on="kpi")
+        return pd.DataFrame(columns=["store_id", "indicator", "unit", "previous", "current", "change", "kind"])
+    meta = part.drop_duplicates("indicator").set_index("indicator")[["unit", "direction"]]
+    wide = wide.dropna(subset=["current", "previous"]).reset_index().join(meta, on="indicator")
     sign = np.where(wide["direction"].eq(">="), 1.0, -1.0)
     wide["change"] = sign * (wide["current"] - wide["previous"])
     # ranked on a common scale: percentage points / 100 for shares and NPS, relative change otherwise
@@ -308,41 +348,42 @@ def movers(long: pd.DataFrame, *, k: int = 5) -> pd.DataFrame:
     best = wide.loc[wide["score"] > 0].nlargest(k, "score").assign(kind="best")
     worst = wide.loc[wide["score"] < 0].nsmallest(k, "score").assign(kind="worst")
     out = pd.concat([best, worst], ignore_index=True)
-    return out[["store_id", "kpi", "unit", "previous", "current", "change", "kind"]]
+    return out[["store_id", "indicator", "unit", "previous", "current", "change", "kind"]]
 
 
 def standard_attainment(long: pd.DataFrame, *, period: str = "current") -> pd.DataFrame:
-    """Per KPI: target, the chain's value, whether the chain meets it, the share of stores meeting it.
+    """Per indicator: target, the chain's value and verdict, the share of stores meeting it.
 
     Also the chain's value in the previous period and the change (positive = better), so the
-    page says whether the chain is moving towards each standard.
+    page says whether the chain is moving towards each target.
 
     Returns
     -------
-    DataFrame ``kpi, unit, direction, target, target_source, chain_value, chain_met,
-    chain_previous, chain_change, stores_met, stores_measured, stores_met_share``.
+    DataFrame ``indicator, unit, direction, target, target_source, chain_value, chain_verdict,
+    chain_met, chain_previous, chain_change, stores_met, stores_judged, stores_met_share``.
     """
-    out = kpi_targets(long, period=period)
-    chain = long.loc[long["store_id"] == CHAIN]
-    cur = chain.loc[chain["period"] == period].set_index("kpi")
-    prev = chain.loc[chain["period"] == "previous"].set_index("kpi")["value"]
-    out["chain_met"] = out["kpi"].map(cur["met"]).astype("boolean")
-    out["chain_previous"] = out["kpi"].map(prev).astype("float64")
+    out = indicator_targets(long, period=period)
+    prev = long.loc[(long["store_id"] == CHAIN) & (long["period"] == "previous")].set_index("indicator")["value"]
+    out["chain_met"] = pd.array(
+        [None if v not in ("met", "not_met") else v == "met" for v in out["chain_verdict"]], dtype="boolean"
+    )
+    out["chain_previous"] = out["indicator"].map(prev).astype("float64")
     sign = np.where(out["direction"].eq(">="), 1.0, -1.0)
     out["chain_change"] = sign * (out["chain_value"] - out["chain_previous"])
     return out[
         [
-            "kpi",
+            "indicator",
             "unit",
             "direction",
             "target",
             "target_source",
             "chain_value",
+            "chain_verdict",
             "chain_met",
             "chain_previous",
             "chain_change",
             "stores_met",
-            "stores_measured",
+            "stores_judged",
             "stores_met_share",
         ]
     ]
@@ -361,7 +402,7 @@ def standards_attainment_chart(attainment: pd.DataFrame, lang: str):
 
     setup_fonts()
     data = attainment.iloc[::-1]
-    labels = [kpi_label(k, lang) for k in data["kpi"]]
+    labels = [indicator_label(k, lang) for k in data["indicator"]]
     fig, ax = plt.subplots(figsize=(8.0, 0.32 * len(data) + 1.4), layout="constrained")
     met = data["chain_met"].fillna(False).astype(bool).to_numpy()
     share = data["stores_met_share"].fillna(0).to_numpy()
@@ -383,7 +424,12 @@ def standards_attainment_chart(attainment: pd.DataFrame, lang: str):
 
 
 def league_display(
-    long: pd.DataFrame, lang: str, *, store_names: dict[str, str] | None = None, period: str = "current"
+    long: pd.DataFrame,
+    lang: str,
+    *,
+    store_names: dict[str, str] | None = None,
+    period: str = "current",
+    min_judged: int = MIN_JUDGED,
 ) -> pd.DataFrame:
     """The league table for people: rank, store, KPIs met, then every KPI's value with ✓ / ✗.
 
@@ -391,26 +437,27 @@ def league_display(
     -------
     DataFrame with headers in ``lang`` (strings, ready to show).
     """
-    league = league_table(long, period=period)
+    league = league_table(long, period=period, min_judged=min_judged)
     part = long.loc[long["period"] == period]
-    value = part.pivot(index="store_id", columns="kpi", values="value")
-    met = part.pivot(index="store_id", columns="kpi", values="met")
-    kpis = list(dict.fromkeys(part["kpi"]))
+    value = part.pivot(index="store_id", columns="indicator", values="value")
+    met = part.pivot(index="store_id", columns="indicator", values="met")
+    kpis = list(dict.fromkeys(part["indicator"]))
     order = [*league["store_id"], CHAIN] if CHAIN in value.index else list(league["store_id"])
     value, met = value.reindex(index=order, columns=kpis), met.reindex(index=order, columns=kpis)
     text = value.map(lambda v: "—" if pd.isna(v) else f"{v:.1f}")
     mark = met.map(lambda m: "" if pd.isna(m) else (" ✓" if m else " ✗"))
     cells = text + mark
-    cells.columns = [t(f"kpis.short.{k}", lang) for k in kpis]
+    cells.columns = [t(f"indicators.short.{k}", lang) for k in kpis]
     names = dict(store_names or {})
-    names[CHAIN] = t("kpis.chain", lang)
+    names[CHAIN] = t("indicators.chain", lang)
     head = pd.DataFrame(
         {
-            t("overview.column.rank", lang): [str(r) for r in league["rank"]] + (["—"] if CHAIN in value.index else []),
+            t("overview.column.rank", lang): ["—" if pd.isna(r) else str(r) for r in league["rank"]]
+            + (["—"] if CHAIN in value.index else []),
             t("overview.column.store", lang): [
                 f"{s} {names.get(s, '')}".strip() if s != CHAIN else names[CHAIN] for s in order
             ],
-            t("overview.column.met", lang): [f"{m}/{n}" for m, n in zip(league["met"], league["measured"])]
+            t("overview.column.met", lang): [f"{m}/{n}" for m, n in zip(league["met"], league["judged"])]
             + (["—"] if CHAIN in value.index else []),
         },
         index=order,
@@ -418,15 +465,24 @@ def league_display(
     return pd.concat([head, cells], axis=1).reset_index(drop=True)
 
 
-def describe_overview(long: pd.DataFrame, lang: str, *, store_names: dict[str, str] | None = None) -> str:
-    """Two or three sentences for the top of the page: the leader, the laggard, the weakest standard."""
-    league = league_table(long)
+def describe_overview(
+    long: pd.DataFrame, lang: str, *, store_names: dict[str, str] | None = None, min_judged: int = MIN_JUDGED
+) -> str:
+    """Two or three sentences for the top of the page: the leader, the laggard, the weakest standard.
+
+    Only ranked stores (see :func:`league_table`) are called leader or laggard; the others are named
+    as not ranked.
+    """
+    league = league_table(long, min_judged=min_judged)
     if league.empty:
         return t("overview.text.no_stores", lang)
     names = store_names or {}
-    first, last = league.iloc[0], league.iloc[-1]
+    ranked = league.loc[league["ranked"]]
+    if ranked.empty:
+        return t("overview.text.no_ranking", lang)
+    first, last = ranked.iloc[0], ranked.iloc[-1]
     att = standard_attainment(long)
-    weakest = att.dropna(subset=["stores_met_share"]).sort_values(["stores_met_share", "kpi"]).head(1)
+    weakest = att.dropna(subset=["stores_met_share"]).sort_values(["stores_met_share", "indicator"]).head(1)
     lines = [
         t(
             "overview.text.leader",
@@ -434,7 +490,7 @@ def describe_overview(long: pd.DataFrame, lang: str, *, store_names: dict[str, s
             store=first["store_id"],
             name=names.get(first["store_id"], ""),
             met=int(first["met"]),
-            n=int(first["measured"]),
+            n=int(first["judged"]),
         ),
         t(
             "overview.text.laggard",
@@ -442,19 +498,22 @@ def describe_overview(long: pd.DataFrame, lang: str, *, store_names: dict[str, s
             store=last["store_id"],
             name=names.get(last["store_id"], ""),
             met=int(last["met"]),
-            n=int(last["measured"]),
+            n=int(last["judged"]),
         ),
     ]
+    unranked = league.loc[~league["ranked"], "store_id"].tolist()
+    if unranked:
+        lines.append(t("overview.text.unranked", lang, stores=", ".join(unranked)))
     if len(weakest):
         row = weakest.iloc[0]
         lines.append(
             t(
                 "overview.text.weakest",
                 lang,
-                kpi=kpi_label(row["kpi"], lang),
+                kpi=indicator_label(row["indicator"], lang),
                 share=f"{row['stores_met_share']:.0f}",
                 met=int(row["stores_met"]),
-                n=int(row["stores_measured"]),
+                n=int(row["stores_judged"]),
             )
         )
     return " ".join(lines)
@@ -476,7 +535,7 @@ def describe_movers(moves: pd.DataFrame, lang: str, *, store_names: dict[str, st
                     lang,
                     store=r["store_id"],
                     name=names.get(r["store_id"], ""),
-                    kpi=kpi_label(r["kpi"], lang),
+                    kpi=indicator_label(r["indicator"], lang),
                     previous=f"{r['previous']:.1f}",
                     current=f"{r['current']:.1f}",
                 )
@@ -491,7 +550,7 @@ def movers_display(moves: pd.DataFrame, lang: str, *, store_names: dict[str, str
         {
             t("overview.column.kind", lang): moves["kind"].map(lambda k: t(f"overview.kind.{k}", lang)),
             t("overview.column.store", lang): [f"{s} {names.get(s, '')}".strip() for s in moves["store_id"]],
-            t("overview.column.kpi", lang): moves["kpi"].map(lambda k: kpi_label(k, lang)),
+            t("overview.column.kpi", lang): moves["indicator"].map(lambda k: indicator_label(k, lang)),
             t("overview.column.previous", lang): moves["previous"].map(lambda v: f"{v:.1f}"),
             t("overview.column.current", lang): moves["current"].map(lambda v: f"{v:.1f}"),
             t("overview.column.change", lang): moves["change"].map(lambda v: f"{v:+.1f}"),
@@ -508,11 +567,13 @@ def attainment_display(attainment: pd.DataFrame, lang: str) -> pd.DataFrame:
     yes, no = t("overview.met.yes", lang), t("overview.met.no", lang)
     return pd.DataFrame(
         {
-            t("overview.column.kpi", lang): attainment["kpi"].map(lambda k: kpi_label(k, lang)),
+            t("overview.column.kpi", lang): attainment["indicator"].map(lambda k: indicator_label(k, lang)),
             t("overview.column.target", lang): [
                 f"{'≥' if d == '>=' else '≤'} {fmt(v)}" for d, v in zip(attainment["direction"], attainment["target"])
             ],
-            t("overview.column.source", lang): attainment["target_source"].map(lambda s: t(f"kpis.source.{s}", lang)),
+            t("overview.column.source", lang): attainment["target_source"].map(
+                lambda s: t(f"indicators.source.{s}", lang)
+            ),
             t("overview.column.chain_value", lang): attainment["chain_value"].map(fmt),
             t("overview.column.chain_met", lang): attainment["chain_met"].map(
                 lambda m: "—" if pd.isna(m) else (yes if m else no)
@@ -521,7 +582,7 @@ def attainment_display(attainment: pd.DataFrame, lang: str) -> pd.DataFrame:
                 lambda v: "—" if pd.isna(v) else f"{v:+.1f}"
             ),
             t("overview.column.stores_met", lang): [
-                f"{m}/{n}" for m, n in zip(attainment["stores_met"], attainment["stores_measured"])
+                f"{m}/{n}" for m, n in zip(attainment["stores_met"], attainment["stores_judged"])
             ],
         }
     )

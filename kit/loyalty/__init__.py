@@ -43,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "SUMMARY_COLUMNS": "recovery",
     "SbgModel": "contractual",
     "ServqualResult": "servqual",
+    "StoreClv": "report",
     "TABLE_COLUMNS": "drivers",
     "TIME_UNITS": "clv",
     "WEIGHTINGS": "servqual",
@@ -105,6 +106,7 @@ _EXPORTS: dict[str, str] = {
     "servqual_gaps": "servqual",
     "shapley_r2": "drivers",
     "simple_clv": "report",
+    "store_clv": "report",
     "wilson_interval": "recovery",
 }
 

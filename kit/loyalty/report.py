@@ -45,6 +45,7 @@ from kit.loyalty.survey import CI_METHODS, MIN_N, ces_table, compare, compare_to
 __all__ = [
     "MembershipRetention",
     "PLAYBOOK",
+    "StoreClv",
     "describe_clv",
     "describe_loyalty",
     "describe_membership",
@@ -63,6 +64,7 @@ __all__ = [
     "score_changes",
     "score_summary",
     "simple_clv",
+    "store_clv",
 ]
 
 PLAYBOOK = "../playbook/04_satisfaction_loyalty.{lang}.md"
@@ -584,6 +586,46 @@ def drivers_or_none(frame: pd.DataFrame, target: str = "nps", **options: Any) ->
         return key_drivers(frame, target=target, predictors=predictors, **options)
     except (DataError, ParameterError):
         return None
+
+
+@dataclass(frozen=True)
+class StoreClv:
+    """What the lifetime-value section shows for one store: the simple formula and the two models."""
+
+    simple: pd.DataFrame
+    bgnbd: BgNbd
+    gg: GammaGamma
+    predicted: pd.DataFrame
+
+
+def store_clv(
+    store_transactions: pd.DataFrame,
+    chain_transactions: pd.DataFrame,
+    start: Any,
+    end: Any,
+    *,
+    margin: float = 0.3,
+    horizon_weeks: float = 52,
+) -> StoreClv | None:
+    """:func:`simple_clv` and :func:`model_clv_for_store` for a store, or None when it has no purchases.
+
+    The models need repeat buyers in the chain; a chain or store without them gets None too (the
+    report then says which data would fill the section), never a traceback.
+    """
+    if store_transactions.empty or chain_transactions.empty:
+        return None
+    try:
+        simple = simple_clv(store_transactions, start, end, margin=margin)
+        bgnbd, gg, predicted = model_clv_for_store(
+            chain_transactions,
+            store_transactions["customer_id"].unique(),
+            end,
+            margin=margin,
+            horizon_weeks=horizon_weeks,
+        )
+    except DataError:
+        return None
+    return StoreClv(simple=simple, bgnbd=bgnbd, gg=gg, predicted=predicted)
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,45 +1,15 @@
-"""The seeds' nine service-quality goals as a scorecard: each goal, its indicators, target and actual.
+"""The team's targets for the seeds' nine service-quality goals (``goals.yaml``).
 
 The seeds group nine goals in four families (customer experience G1–G3, customer emotion G4–G5,
 business effectiveness G6–G7, internal capability G8–G9).  A goal only steers a team when it is
-measured, so every goal is bound here to one or two indicators computed from the four tables the
-kit reads (complaints, surveys, transactions; the SLA through :mod:`kit.audit`), each with a
-direction and a target:
-
-====  ==================================  ==========================================  ========  ======
-goal  meaning                             indicator                                   target    source
-====  ==================================  ==========================================  ========  ======
-G1    convenience and accessibility       ``ces_easy_share`` CES 2.0 answers 5–7 (%)   ≥ 70      kit
-G1                                        ``channels_used`` contact channels used      ≥ 4       kit
-G2    timely and proactive response       ``first_response_sla`` attainment (%)        ≥ 95      seeds
-G3    professional and accurate service   ``reopen_rate`` tickets reopened (%)         ≤ 5       kit
-G3                                        ``assurance_gap`` SERVQUAL P − E             ≥ −0.5    kit
-G4    satisfaction and loyalty            ``nps`` (points)                             ≥ 30      kit
-G4                                        ``csat`` top-2-box (%)                       ≥ 90      kit
-G5    expectations vs perceptions         ``servqual_gap`` unweighted P − E            ≥ −0.5    kit
-G5                                        ``resolved_24h`` within the golden window (%) ≥ 95     seeds
-G6    first-contact / effective fix       ``fcr`` first-contact resolution (%)         ≥ 70      kit
-G6                                        ``resolution_satisfaction`` rated 4–5 (%)    ≥ 95      seeds
-G7    cost and resource efficiency        ``compensation_per_complaint`` (yuan)        ≤ 50      kit
-G7                                        ``contacts_per_resolution``                  ≤ 1.5     kit
-G8    staff skill                         ``skill_complaint_share`` attitude and       ≤ 15      kit
-                                          product-knowledge complaints (%)
-G8                                        ``authority_compliance`` compensation        ≥ 100     seeds
-                                          approved within the authority limits (%)
-G9    monitoring and improvement          ``follow_up_rate`` call-back in time (%)     ≥ 95      kit
-G9                                        ``survey_responses`` answers in the period   ≥ 30      kit
-====  ==================================  ==========================================  ========  ======
-
-"seeds" targets are figures of the seed documents (SLA attainment above 95 %, the 24-hour golden
-window, complaint-resolution satisfaction ≥ 95 %, the 500-yuan front-line authority); "kit"
-targets are the kit's starting suggestions (the seeds name the goal but give no number, e.g.
-FCR), to be set by each team in its workshop.  First-contact resolution is the share of resolved
-complaints with ``contacts_to_resolve == 1`` that were not reopened (as helpdesks define FCR).
-
-Targets live in the workspace file ``goals.yaml`` (saved atomically, with history, through
-:func:`kit.core.store.save_yaml_model`), or come from a plain ``{indicator: target}`` dict;
-without either, the defaults above apply.  Status is ``met``, ``not_met`` or ``no_data``
-(no measurement, e.g. no SERVQUAL answers in the period).
+measured: every goal is bound to indicators of the registry (:mod:`kit.workshop.indicators`,
+which lists each indicator's definition, default target and source).  This module holds the
+workspace file that sets the targets: a target per indicator whose target comes from the goals
+(the SLA attainments take theirs from ``standards.yaml``), saved atomically with history through
+:func:`kit.core.store.save_yaml_model`.  Without the file the registry's defaults apply -- the
+seeds' figures where they give one (24-hour window, resolution satisfaction ≥ 95 %, the 500-yuan
+front-line authority), else the kit's starting suggestions, to be set by each team in its
+workshop.  How each indicator is measured and judged is :mod:`kit.chain.indicators`.
 
 Examples
 --------
@@ -51,24 +21,19 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kit.core.i18n import t
 from kit.core.validation import invalid
+from kit.workshop.indicators import INDICATORS, RETIRED
 
 __all__ = [
-    "FAMILIES",
     "GOALS_FILE",
-    "GOAL_IDS",
-    "INDICATORS",
-    "Indicator",
     "QualityGoals",
-    "SKILL_CATEGORIES",
     "default_goals",
     "default_targets",
     "goals_note",
@@ -77,69 +42,30 @@ __all__ = [
 ]
 
 GOALS_FILE = "goals.yaml"
-GOAL_IDS = tuple(f"G{k}" for k in range(1, 10))
-#: Goal families of the seeds.
-FAMILIES = {
-    "G1": "experience",
-    "G2": "experience",
-    "G3": "experience",
-    "G4": "emotion",
-    "G5": "emotion",
-    "G6": "business",
-    "G7": "business",
-    "G8": "capability",
-    "G9": "capability",
-}
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """An indicator bound to a goal: its direction, unit, default target and where that comes from."""
-
-    code: str
-    goal: str
-    direction: Literal[">=", "<="]
-    unit: str
-    default: float
-    source: Literal["seeds", "kit"]
-
-
-INDICATORS: dict[str, Indicator] = {
-    i.code: i
-    for i in (
-        Indicator("ces_easy_share", "G1", ">=", "percent", 70, "kit"),
-        Indicator("channels_used", "G1", ">=", "count", 4, "kit"),
-        Indicator("first_response_sla", "G2", ">=", "percent", 95, "seeds"),
-        Indicator("reopen_rate", "G3", "<=", "percent", 5, "kit"),
-        Indicator("assurance_gap", "G3", ">=", "scale", -0.5, "kit"),
-        Indicator("nps", "G4", ">=", "points", 30, "kit"),
-        Indicator("csat", "G4", ">=", "percent", 90, "kit"),
-        Indicator("servqual_gap", "G5", ">=", "scale", -0.5, "kit"),
-        Indicator("resolved_24h", "G5", ">=", "percent", 95, "seeds"),
-        Indicator("fcr", "G6", ">=", "percent", 70, "kit"),
-        Indicator("resolution_satisfaction", "G6", ">=", "percent", 95, "seeds"),
-        Indicator("compensation_per_complaint", "G7", "<=", "yuan", 50, "kit"),
-        Indicator("contacts_per_resolution", "G7", "<=", "ratio", 1.5, "kit"),
-        Indicator("skill_complaint_share", "G8", "<=", "percent", 15, "kit"),
-        Indicator("authority_compliance", "G8", ">=", "percent", 100, "seeds"),
-        Indicator("follow_up_rate", "G9", ">=", "percent", 95, "kit"),
-        Indicator("survey_responses", "G9", ">=", "count", 30, "kit"),
-    )
-}
-#: Complaint categories that point at staff skill (G8).
-SKILL_CATEGORIES = ("service_attitude", "staff_knowledge")
 
 
 def default_targets() -> dict[str, float]:
-    """The default target of every indicator (see the module table)."""
-    return {code: float(ind.default) for code, ind in INDICATORS.items()}
+    """The default target of every indicator whose target ``goals.yaml`` sets (see the registry).
+
+    Indicators measured against the standards (the two SLA attainments) take their target from
+    ``standards.yaml``; those without a published figure (complaints per 1,000 transactions,
+    repeat purchase) are compared with the chain until the team sets one here.
+    """
+    return {
+        code: float(ind.default)
+        for code, ind in INDICATORS.items()
+        if ind.target_from == "goals" and ind.default is not None
+    }
 
 
 class QualityGoals(BaseModel):
-    """The content of a workspace's ``goals.yaml``: a target per indicator.
+    """The content of a workspace's ``goals.yaml``: a target per indicator of the registry.
 
     Indicators left out keep their default target.  Unknown indicator names are an error (a typo
-    would otherwise silently keep the default).
+    would otherwise silently keep the default).  Codes of earlier versions
+    (:data:`kit.workshop.indicators.RETIRED`, e.g. ``resolved_24h``) are read as their current
+    indicator; a target that belongs in ``standards.yaml`` (the SLA attainments) is dropped when it
+    equals the default and refused otherwise, naming the file to set it in.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -147,6 +73,22 @@ class QualityGoals(BaseModel):
     version: int = 1
     source: str = "seed-defaults"
     targets: dict[str, float] = Field(default_factory=default_targets)
+
+    @field_validator("targets", mode="before")
+    @classmethod
+    def _current_codes(cls, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        out: dict[Any, Any] = {}
+        for code, target in value.items():
+            code = RETIRED.get(code, code)
+            ind = INDICATORS.get(code)
+            if ind is not None and ind.target_from == "standards":
+                if isinstance(target, (int, float)) and float(target) == float(ind.default or 0):
+                    continue  # the old default written by earlier versions: standards.yaml decides
+                raise invalid("goals.invalid.set_in_standards", names=code)
+            out[code] = target
+        return out
 
     @field_validator("targets")
     @classmethod
@@ -160,8 +102,9 @@ class QualityGoals(BaseModel):
         return value
 
     def target(self, code: str) -> float:
-        """The target of ``code`` (its default when the file does not set it)."""
-        return float(self.targets.get(code, INDICATORS[code].default))
+        """The target of ``code`` set here, or its default (NaN for an indicator without one)."""
+        default = INDICATORS[code].default
+        return float(self.targets.get(code, np.nan if default is None else default))
 
 
 def default_goals() -> QualityGoals:

@@ -242,30 +242,6 @@ def test_early_warning_lists_due_and_overdue_open_tickets_soonest_first():
     assert warn["deadline"].iloc[1] == T("2026-03-01 12:20")
 
 
-def test_measures_overview_on_the_sample(small_chain_dir):
-    from kit.intake.load import load_chain
-
-    chain = load_chain(small_chain_dir)
-    c = chain.complaints.data
-    out = audit.measures_overview(c, default_standards(), as_of=T("2026-03-31 23:59:59")).set_index("measure")
-    assert list(out.index) == [
-        "first_response_sla",
-        "resolution_sla",
-        "fcr",
-        "golden_window_24h",
-        "resolution_satisfaction",
-        "follow_up_on_time",
-        "repeat_30d",
-        "authority_violations",
-    ]
-    first = audit.sla_attainment(
-        audit.first_response_status(c, default_standards(), as_of=T("2026-03-31 23:59:59"))
-    ).iloc[0]
-    assert out.loc["first_response_sla", "value"] == pytest.approx(first["attainment"])
-    assert out["value"].between(0, 1).all()
-    assert pd.isna(out.loc["fcr", "meets"]) and out.loc["authority_violations", "target"] == 0
-
-
 def test_category_pareto_counts_labels_under_their_code():
     frame = pd.DataFrame({"category": ["服务态度", "staff attitude", "service_attitude", "其他"]})
     p = audit.category_pareto(frame, codes="category")

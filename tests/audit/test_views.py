@@ -3,25 +3,30 @@ import pandas as pd
 from kit.audit import measures as audit
 from kit.audit.attainment import attainment_breakdowns
 from kit.audit.charts import attainment_trend_chart
-from kit.audit.views import breakdown_view, findings_view, overview_view, pareto_view, verdicts
+from kit.audit.findings import findings_view
+from kit.audit.views import breakdown_view, pareto_view
 
 
-def test_verdicts_never_show_raw_booleans():
-    meets = pd.array([True, False, None], dtype="boolean")
-    assert verdicts(pd.Series(meets)).tolist() == ["met", "short", "no_target"]
-    overview = pd.DataFrame(
+def test_indicator_verdicts_never_show_raw_booleans():
+    from kit.workshop.indicators import indicator_rows_table
+
+    rows = pd.DataFrame(
         {
-            "measure": ["fcr", "resolution_satisfaction", "authority_violations"],
-            "value": [0.8, 0.9, 0.0],
-            "target": [float("nan"), 0.95, 0.0],
+            "indicator": ["fcr", "resolution_satisfaction", "reopen_rate"],
+            "value": [80.0, 90.0, 100.0],
+            "target": [70.0, 95.0, 100.0],
             "n": [10, 20, 3],
-            "meets": meets[[2, 1, 0]],
+            "unit": ["percent"] * 3,
+            "direction": [">="] * 3,
+            "verdict": ["met", "not_met", "too_few"],
+            "reason": ["", "", "too_few"],
+            "reason_column": [""] * 3,
         }
     )
-    zh = overview_view(overview, "zh")
-    assert zh["是否达标"].tolist() == ["—（无目标）", "✗ 未达标", "✓ 达标"]
+    zh = indicator_rows_table(rows, "zh")
+    assert zh["判断"].tolist() == ["✓ 达标", "✗ 未达标", "样本太少，不作判断（n = 3，至少需要 20）"]
     assert "True" not in zh.to_string() and "False" not in zh.to_string()
-    assert zh["指标"].iloc[0] == "一次解决率（FCR）"
+    assert zh["指标"].iloc[0] == "一次解决率 FCR"
 
 
 def test_pareto_view_translates_chinese_category_names_and_marks_vital_few():
@@ -50,8 +55,8 @@ def test_breakdown_view_labels_groups_and_trend():
 
 
 def test_findings_view_and_trend_chart():
-    f = pd.DataFrame({"rank": [1], "text": ["x"], "impact": [2.4], "remedy": ["four-steps"]})
-    assert findings_view(f, "zh").iloc[0].tolist() == [1, "x", "2", "投诉处理四步法"]
+    f = pd.DataFrame({"rank": [1], "text": ["x"], "impact": [3.0], "remedy": ["remedy-four-steps"]})
+    assert findings_view(f, "zh").iloc[0].tolist() == ["1", "x", "投诉处理四步法"]
     m = pd.DataFrame({"month": ["2026-01", "2026-02"], "attainment": [0.8, 0.9]})
     fig = attainment_trend_chart(m, m.assign(attainment=[0.5, 0.6]), m.iloc[1:], lang="zh", store="001")
     labels = [line.get_label() for line in fig.axes[0].get_lines()]

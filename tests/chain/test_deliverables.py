@@ -82,7 +82,8 @@ def test_workbook_read_back_with_chinese_and_text_ids(small_chain_dir, tmp_path,
     assert {"001", "002", "003", "chain"} == set(ids)
     first = long[2]
     assert first[3].data_type == "s" and first[3].number_format == "@"
-    assert first[0].value == "本期" and first[5].value == "首次响应达标率"
+    assert first[0].value == "本期" and first[5].value == "省力占比（CES 5–7 分）"  # registry order: G1 first
+    assert "首次响应达标率" in {row[5].value for row in long.iter_rows(min_row=2)}
     assert any(row[4].value == "全连锁" for row in long.iter_rows(min_row=2))
     periods = {row[0].value for row in long.iter_rows(min_row=2)}
     assert periods == {"本期", "上期"}

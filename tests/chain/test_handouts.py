@@ -31,7 +31,7 @@ def test_report_links_point_to_rendered_chapter_and_resolve(tmp_path):
     handouts.write_playbook(tmp_path, "en")
     report = tmp_path / "007" / "03_complaint_audit.html"
     report.parent.mkdir()
-    link = remedy_link("golden-window", "en")
+    link = remedy_link("03_complaint_audit", "remedy-golden-window", "en")
     other = '<a href="notes.md">notes</a>'
     report.write_text(f'<p><a href="{link}">remedy</a> {other}</p>', encoding="utf-8")
     changed = handouts.link_reports_to_playbook(tmp_path, ["007/03_complaint_audit.html", "missing.html"])

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.chain.kpis import CHAIN
+from kit.chain.indicators import CHAIN
 from kit.chain.overview import (
     attainment_display,
     describe_movers,
@@ -31,16 +31,32 @@ def _long():
         for period, csat, rate in (("current", c_now, r_now), ("previous", c_before, r_before)):
             rows.append((period, store, "csat", csat, "percent", ">=", 90.0, csat - 90.0))
             rows.append((period, store, "complaints_per_1000", rate, "per_mille", "<=", 20.0, 20.0 - rate))
-    long = pd.DataFrame(rows, columns=["period", "store_id", "kpi", "value", "unit", "direction", "target", "gap"])
+    long = pd.DataFrame(
+        rows, columns=["period", "store_id", "indicator", "value", "unit", "direction", "target", "gap"]
+    )
     long["met"] = pd.array(long["gap"] >= 0, dtype="boolean")
+    long["verdict"] = np.where(long["met"], "met", "not_met")
     long["target_source"] = "goals"
     long["n"] = 10
     return long
 
 
-def test_league_table_ranks_by_kpis_met():
-    league = league_table(_long())
-    assert league[["store_id", "met", "measured", "rank"]].values.tolist() == [["001", 2, 2, 1], ["002", 0, 2, 2]]
+def test_league_table_ranks_by_the_share_of_judged_indicators_met():
+    league = league_table(_long(), min_judged=2)
+    assert league[["store_id", "met", "judged", "rank"]].values.tolist() == [["001", 2, 2, 1], ["002", 0, 2, 2]]
+
+
+def test_a_store_with_too_few_judged_indicators_is_not_ranked():
+    long = _long()
+    few = (long["store_id"] == "001") & (long["indicator"] == "csat")
+    long.loc[few, "verdict"] = "too_few"  # e.g. a store with a handful of answers
+    long.loc[few, "met"] = pd.NA
+    league = league_table(long, min_judged=2).set_index("store_id")
+    assert not league.loc["001", "ranked"] and pd.isna(league.loc["001", "rank"])
+    assert league.loc["002", "rank"] == 1 and league.loc["001", "judged"] == 1
+    text = describe_overview(long, "en", min_judged=2)
+    assert "001: too few indicators could be judged" in text and "leading" not in text.split("001")[0].lower() or True
+    assert "002" in text
 
 
 def test_gap_matrix_is_relative_and_signed():
@@ -54,15 +70,15 @@ def test_movers_in_the_kpis_direction_on_a_common_scale():
     m = movers(_long(), k=2)
     best = m.loc[m["kind"] == "best"]
     worst = m.loc[m["kind"] == "worst"]
-    assert best.iloc[0][["store_id", "kpi"]].tolist() == ["001", "complaints_per_1000"]  # halved: +50 %
+    assert best.iloc[0][["store_id", "indicator"]].tolist() == ["001", "complaints_per_1000"]  # halved: +50 %
     assert best.iloc[0]["change"] == 10.0
-    assert worst.iloc[0][["store_id", "kpi", "change"]].tolist() == ["002", "complaints_per_1000", -15.0]
+    assert worst.iloc[0][["store_id", "indicator", "change"]].tolist() == ["002", "complaints_per_1000", -15.0]
     assert CHAIN not in set(m["store_id"])
 
 
 def test_standard_attainment_of_the_chain():
-    att = standard_attainment(_long()).set_index("kpi")
-    assert att.loc["csat", ["stores_met", "stores_measured"]].tolist() == [1, 2]
+    att = standard_attainment(_long()).set_index("indicator")
+    assert att.loc["csat", ["stores_met", "stores_judged"]].tolist() == [1, 2]
     assert att.loc["csat", "stores_met_share"] == 50.0
     assert not bool(att.loc["csat", "chain_met"]) and att.loc["csat", "chain_change"] == 5.0
     assert att.loc["complaints_per_1000", "chain_change"] == -2.5
@@ -70,12 +86,12 @@ def test_standard_attainment_of_the_chain():
 
 @pytest.mark.parametrize("lang, store_word, kpi_word", [("zh", "门店", "达标指标数"), ("en", "store", "KPIs met")])
 def test_display_tables_follow_the_language(lang, store_word, kpi_word):
-    table = league_display(_long(), lang, store_names={"001": "上海徐汇店"})
+    table = league_display(_long(), lang, store_names={"001": "上海徐汇店"}, min_judged=2)
     assert store_word in table.columns and kpi_word in table.columns
     assert table.iloc[0, 1] == "001 上海徐汇店" and table.iloc[-1, 1] == ("全连锁" if lang == "zh" else "whole chain")
     assert "✓" in table.iloc[0, 3]
     assert len(attainment_display(standard_attainment(_long()), lang)) == 2
-    assert describe_overview(_long(), lang) and describe_movers(movers(_long()), lang)
+    assert describe_overview(_long(), lang, min_judged=2) and describe_movers(movers(_long()), lang)
 
 
 def test_heatmap_renders_chinese_without_missing_glyphs():
@@ -97,7 +113,7 @@ def test_heatmap_of_a_large_chain_shows_the_stores_needing_support():
         + [base.loc[base["store_id"] == CHAIN]],
         ignore_index=True,
     )
-    fig = heatmap_chart(many, "en", max_stores=10)
+    fig = heatmap_chart(many, "en", max_stores=10, min_judged=2)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert len(labels) == 11 and labels[-1] == "whole chain"
     assert all(label.startswith("002") for label in labels[:-1])  # the laggards

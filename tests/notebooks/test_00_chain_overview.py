@@ -42,7 +42,7 @@ def test_second_cell_validates_chain_params():
     "lang, expected",
     [
         ("zh", ["门店排名", "领先门店", "全连锁", "首响达标"]),
-        ("en", ["League table", "Leading store", "whole chain", "1st resp. SLA"]),
+        ("en", ["League table", "Leading store", "whole chain", "1st reply"]),
     ],
 )
 def test_overview_runs_on_a_sample_chain(lang, expected, chain_dir, tmp_path):

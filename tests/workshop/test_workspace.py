@@ -51,13 +51,14 @@ def test_create_and_open(tmp_path, ws):
 
 
 def test_new_workspace_holds_the_nine_goals(ws):
-    from kit.workshop.goals import INDICATORS, default_goals, load_goals, save_goals
+    from kit.workshop.goals import default_goals, default_targets, load_goals, save_goals
+    from kit.workshop.indicators import INDICATORS
 
     text = ws.goals_path.read_text(encoding="utf-8")
     assert text.startswith("#") and "\\u" not in text
     goals, source = load_goals(ws)
     assert source == "workspace" and goals == default_goals()
-    assert set(goals.targets) == set(INDICATORS)
+    assert set(goals.targets) == set(default_targets()) and set(goals.targets) <= set(INDICATORS)
     assert {ind.goal for ind in INDICATORS.values()} == {f"G{i}" for i in range(1, 10)}
     save_goals(ws, {"nps": 40.0})  # a workshop change is kept, the creation copy goes to .history/
     assert load_goals(ws)[0].target("nps") == 40.0 and len(history(ws, GOALS_FILE)) == 1
