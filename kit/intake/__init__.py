@@ -37,6 +37,7 @@ _EXPORTS: dict[str, str] = {
     "LOCATIONS": "sample",
     "LoadResult": "load",
     "MAPPING_FILE": "mapping",
+    "OPTIONAL_KINDS": "schemas",
     "PARQUET_SUFFIXES": "readers",
     "PROBLEM_COLUMNS": "schemas",
     "ParsedTimes": "timeparse",

@@ -193,6 +193,8 @@ class Chain:
     complaints: LoadResult
     surveys: LoadResult
     transactions: LoadResult
+    #: Optional membership programme (``memberships.csv``); None when the folder has none.
+    memberships: LoadResult | None = None
 
     def summary(self, lang: str = "en") -> list[str]:
         """One :meth:`LoadResult.summary` line per table."""
@@ -556,4 +558,14 @@ def load_chain(
         for kind in KINDS
         if kind != "stores"
     }
+    # --- optional memberships (kit.loyalty.contractual): read only when the folder has them ---
+    try:
+        members_path: Path | None = find_input(data_dir, "memberships")
+    except DataError:
+        members_path = None
+    if members_path is not None:
+        others["memberships"] = load_table(
+            "memberships", members_path, mapping=mapping, stores=stores, rejects_dir=rejects_dir
+        )
+    # --- end of optional memberships ---
     return Chain(stores=stores, **others)

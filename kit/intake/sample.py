@@ -7,20 +7,31 @@ like what a real chain exports (see ``data/README.md`` for every column):
 ``complaints.csv``    one row per complaint, with timestamps, channel, tier, category,
                       compensation, follow-up, satisfaction and (synthetic) personal data;
 ``surveys.csv``       one row per survey response: NPS, CSAT, CES, SERVQUAL and KANO answers;
-``transactions.csv``  one row per purchase.
+``transactions.csv``  one row per purchase;
+
+and, when one of the stores runs a paid yearly membership programme (stores 003, 005, 007,
+010 and 012 of every twelve), a fifth:
+
+``memberships.csv``   one row per membership: joining date and, if it lapsed, its end.
 
 Stores differ on purpose -- excellent, average and poor stores, improving and declining ones,
 seasonal peaks (Spring Festival, 618, Double 11) -- so that every report tells its own story.
-The same seed always gives byte-identical files.  All randomness comes from one
-:class:`numpy.random.Generator`, and every table is built with whole-array operations.
+The same seed always gives byte-identical files.  The four main tables draw on one
+:class:`numpy.random.Generator`; the memberships on a second one of their own (seeded from the
+same seed), so adding them changed none of the other files.  Every table is built with
+whole-array operations.
 
 Examples
 --------
 >>> chain = generate_chain(stores=2, months=1, seed=1)
 >>> sorted(chain)
-['complaints', 'stores', 'surveys', 'transactions']
+['complaints', 'memberships', 'stores', 'surveys', 'transactions']
 >>> chain["stores"]["store_id"].tolist()
 ['001', '002']
+>>> len(chain["memberships"])  # stores 001 and 002 have no membership programme
+0
+>>> sorted(generate_chain(stores=3, months=1, seed=1)["memberships"]["store_id"].unique())
+['003']
 """
 
 from __future__ import annotations
@@ -47,6 +58,8 @@ __all__ = [
     "GIVEN",
     "KANO_FEATURES",
     "LOCATIONS",
+    "MEMBERSHIP_STORES",
+    "MEMBERSHIP_YEARS_BEFORE",
     "REGIONS",
     "SEASON",
     "SERVQUAL_DIMENSIONS",
@@ -135,6 +148,10 @@ KANO_FEATURES = {
     "remember_preferences": "A",
     "gift_wrapping": "I",
 }
+#: Stores (0-based position modulo 12) that run a paid yearly membership programme: 003, 005, 007, 010, 012.
+MEMBERSHIP_STORES = (2, 4, 6, 9, 11)
+#: The programmes started this many calendar years before the first year of the sample.
+MEMBERSHIP_YEARS_BEFORE = 6
 SERVQUAL_DIMENSIONS = ["tangibles", "reliability", "responsiveness", "assurance", "empathy"]
 SERVQUAL_ITEM_DIM = np.repeat(np.arange(5), [4, 5, 4, 4, 5])  # items 1-4, 5-9, 10-13, 14-17, 18-22
 
@@ -487,6 +504,86 @@ def _surveys(spec: ChainSpec, profile: pd.DataFrame, customers: pd.DataFrame, rn
     return frame
 
 
+def _anniversaries(joined: pd.Series, years: np.ndarray) -> pd.Series:
+    """``joined`` + ``years`` whole years (29 February becomes 28 February in other years)."""
+    year = joined.dt.year.to_numpy() + years
+    month = joined.dt.month.to_numpy()
+    day = joined.dt.day.to_numpy()
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
+    return pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}))
+
+
+def _memberships(spec: ChainSpec, profile: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """A yearly paid membership in the stores of :data:`MEMBERSHIP_STORES`, with sBG-like churn.
+
+    Every member has her own yearly probability θ of not renewing, drawn from a Beta
+    distribution whose mean is lower in better stores (0.45 − 0.30 × quality); her number of
+    years is geometric in θ, and her membership ends on the anniversary she does not renew --
+    the shifted-beta-geometric model of Fader & Hardie (2007), which
+    :mod:`kit.loyalty.contractual` fits.  Members join evenly over the years from
+    :data:`MEMBERSHIP_YEARS_BEFORE` years before the sample to its end; an end after the end of
+    the sample is not known yet (empty).  Members who could buy during the sample period are
+    linked to distinct customers of their store as far as there are enough.  Uses its own
+    random generator, so the other tables do not depend on it.
+    """
+    columns = ["member_id", "customer_id", "store_id", "joined_on", "ended_on"]
+    rng = np.random.default_rng([spec.seed, 1])
+    in_programme = np.flatnonzero(np.isin(np.arange(len(profile)) % 12, MEMBERSHIP_STORES))
+    if len(in_programme) == 0:
+        return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+    first_year = spec.start.year - MEMBERSHIP_YEARS_BEFORE
+    end = spec.period_end.normalize()
+    years = np.arange(first_year, end.year + 1)
+    win_start = pd.to_datetime([f"{y}-01-01" for y in years]).to_numpy()
+    win_end = np.minimum(pd.to_datetime([f"{y}-12-31" for y in years]).to_numpy(), end.to_datetime64())
+    win_days = ((win_end - win_start) // np.timedelta64(1, "D")).astype("int64") + 1
+    s_idx, y_idx = np.meshgrid(in_programme, np.arange(len(years)), indexing="ij")
+    s_idx, y_idx = s_idx.ravel(), y_idx.ravel()
+    counts = rng.poisson(95 * win_days[y_idx] / 365.0)
+    store_idx = np.repeat(s_idx, counts)
+    year_idx = np.repeat(y_idx, counts)
+    n = len(store_idx)
+    offset = np.floor(rng.random(n) * win_days[year_idx]).astype("int64").astype("timedelta64[D]")
+    joined = pd.Series(win_start[year_idx].astype("datetime64[D]") + offset).astype("datetime64[s]")
+    quality = profile["quality"].to_numpy()[store_idx]
+    mean_churn = 0.45 - 0.30 * quality
+    shape_a = 0.9
+    theta = rng.beta(shape_a, shape_a * (1 - mean_churn) / mean_churn)
+    lifetime = np.minimum(rng.geometric(np.clip(theta, 1e-6, 1.0)), 60)  # years, >= 1
+    ended = _anniversaries(joined, lifetime)
+    known = (ended <= end).to_numpy()
+    frame = pd.DataFrame(
+        {
+            "store_idx": store_idx,
+            "store_id": profile["store_id"].to_numpy()[store_idx],
+            "joined": joined.to_numpy(),
+            "ended": ended.where(known).to_numpy(),
+        }
+    ).sort_values(["joined", "store_idx"], kind="stable", ignore_index=True)
+    # Link members still there at the start of the sample (or joining during it) to customers.
+    cust_store = customers["store_idx"].to_numpy()
+    order = np.lexsort((rng.random(len(cust_store)), cust_store))  # a random order within each store
+    first = np.searchsorted(cust_store[order], np.arange(len(profile)))
+    size = np.bincount(cust_store, minlength=len(profile))
+    active = (frame["ended"].isna() | (frame["ended"] >= pd.Timestamp(spec.start))).to_numpy()
+    rank = frame.loc[active].groupby("store_idx", sort=False).cumcount().to_numpy()
+    active_store = frame.loc[active, "store_idx"].to_numpy()
+    linked = rank < size[active_store]
+    ids = np.full(len(frame), "", dtype=object)
+    pick = order[first[active_store[linked]] + rank[linked]]
+    ids[np.flatnonzero(active)[linked]] = customers["customer_id"].to_numpy()[pick]
+    return pd.DataFrame(
+        {
+            "member_id": [f"M{i + 1:06d}" for i in range(len(frame))],
+            "customer_id": ids,
+            "store_id": frame["store_id"].to_numpy(),
+            "joined_on": frame["joined"].dt.strftime("%Y-%m-%d").to_numpy(),
+            "ended_on": frame["ended"].dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+        }
+    )[columns]
+
+
 def generate_chain(
     stores: int = 12, months: int = 12, seed: int = 7, start: date = date(2026, 1, 1)
 ) -> dict[str, pd.DataFrame]:
@@ -506,7 +603,8 @@ def generate_chain(
     Returns
     -------
     dict of DataFrame
-        ``stores``, ``complaints``, ``surveys`` and ``transactions``.
+        ``stores``, ``complaints``, ``surveys``, ``transactions`` and ``memberships`` (no rows
+        when none of the stores runs a membership programme).
     """
     spec = ChainSpec(stores=stores, months=months, seed=seed, start=start)
     rng = np.random.default_rng(seed)
@@ -516,6 +614,7 @@ def generate_chain(
     _apply_recovery(customers, complaints, spec, rng)
     transactions = _transactions(spec, profile, customers, rng)
     surveys = _surveys(spec, profile, customers, rng)
+    memberships = _memberships(spec, profile, customers)  # its own generator: the rest is unchanged
 
     complaints.insert(1, "store_id", profile["store_id"].to_numpy()[complaints.pop("store_idx").to_numpy()])
     cidx = complaints.pop("customer_idx").to_numpy()
@@ -526,7 +625,13 @@ def generate_chain(
         complaints[col] = complaints[col].dt.strftime("%Y-%m-%d %H:%M:%S")
     for col in ("contacts_to_resolve", "reopened", "resolution_satisfaction"):
         complaints[col] = complaints[col].astype("Int64")
-    return {"stores": store_table, "complaints": complaints, "surveys": surveys, "transactions": transactions}
+    return {
+        "stores": store_table,
+        "complaints": complaints,
+        "surveys": surveys,
+        "transactions": transactions,
+        "memberships": memberships,
+    }
 
 
 def write_chain(
@@ -534,12 +639,15 @@ def write_chain(
 ) -> dict[str, Path]:
     """Generate the chain and write one CSV per table into ``out`` (UTF-8 with BOM, Excel opens it).
 
-    Returns the path of every file written.
+    ``memberships.csv`` is written only when a store runs a membership programme, as a client
+    without one would have no such file.  Returns the path of every file written.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     chain = generate_chain(stores=stores, months=months, seed=seed, start=start)
     paths = {}
     for name, frame in chain.items():
+        if name == "memberships" and frame.empty:
+            continue
         paths[name] = write_csv(frame, out / f"{name}.csv", float_format="%.2f")
     return paths

@@ -74,6 +74,7 @@ __all__ = [
     "HeaderResolution",
     "KANO_FEATURES_ZH",
     "KINDS",
+    "OPTIONAL_KINDS",
     "PROBLEM_COLUMNS",
     "SERVQUAL_DIMENSIONS_ZH",
     "TableSpec",
@@ -422,6 +423,51 @@ def _transactions() -> TableSpec:
     return TableSpec("transactions", cols)
 
 
+# ----------------------------------------------------------------------------- memberships (optional)
+#: Kinds a data folder may hold or not; a folder without them still loads.
+OPTIONAL_KINDS = ("memberships",)
+
+
+def _memberships() -> TableSpec:
+    """A paid yearly membership programme: one row per membership (see ``data/README.md``).
+
+    ``ended_on`` empty = still a member; the renewals are counted from ``joined_on`` by
+    :func:`kit.loyalty.contractual.membership_survival`.
+    """
+    cols = (
+        _c(
+            "member_id",
+            "id",
+            ("会籍编号", "会员卡号", "会员编号", "会员号"),
+            ("member id", "membership id", "card no"),
+            required=True,
+            nonnull=True,
+            unique=True,
+        ),
+        _c("customer_id", "id", ("客户编号", "客户ID"), ("customer id", "client id")),
+        _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True),
+        _c(
+            "joined_on",
+            "date",
+            ("入会日期", "开卡日期", "加入日期"),
+            ("joined on", "join date", "joined", "start date"),
+            required=True,
+            nonnull=True,
+        ),
+        _c(
+            "ended_on",
+            "date",
+            ("退会日期", "会籍结束日期", "终止日期", "失效日期"),
+            ("ended on", "end date", "lapsed on", "cancelled on"),
+            required=True,
+        ),
+    )
+    return TableSpec("memberships", cols)
+
+
+# ----------------------------------------------------------------------------- end of memberships
+
+
 @cache
 def get_spec(kind: str, ces_scale: int = 7) -> TableSpec:
     """The :class:`TableSpec` of ``kind``.
@@ -440,8 +486,9 @@ def get_spec(kind: str, ces_scale: int = 7) -> TableSpec:
     """
     from kit.core.errors import ParameterError
 
-    if kind not in KINDS:
-        raise ParameterError.from_key("io.error.unknown_kind", column="kind", kind=repr(kind), known=", ".join(KINDS))
+    if kind not in KINDS + OPTIONAL_KINDS:
+        known = ", ".join(KINDS + OPTIONAL_KINDS)
+        raise ParameterError.from_key("io.error.unknown_kind", column="kind", kind=repr(kind), known=known)
     if ces_scale not in (5, 7):
         raise ParameterError.from_key("io.error.bad_ces_scale", column="ces_scale", value=repr(ces_scale))
     if kind == "stores":
@@ -450,6 +497,8 @@ def get_spec(kind: str, ces_scale: int = 7) -> TableSpec:
         return _complaints()
     if kind == "surveys":
         return _surveys(ces_scale)
+    if kind == "memberships":
+        return _memberships()
     return _transactions()
 
 

@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -29,6 +31,7 @@ __all__ = [
     "GREY_TEXT",
     "cohort_heatmap",
     "drivers_chart",
+    "membership_survival_chart",
     "nps_mix_chart",
     "nps_trend_chart",
     "recovery_chart",
@@ -343,4 +346,73 @@ def drivers_chart(
         Patch(facecolor=LIGHT, edgecolor=DARK, hatch="///", label=t("charts_loyalty.drivers.negative", lang)),
     ]
     ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
+    return fig
+
+
+def membership_survival_chart(result: Any, lang: str, *, store: str = "") -> plt.Figure | None:
+    """Members still in the programme by years since joining: observed (pooled) and the fitted sBG curve.
+
+    Observed values are dark dots joined by a solid line, the model a black dashed line that
+    goes on beyond the years observed over a light band marked as projection, so it reads the
+    same printed in grey.
+
+    Parameters
+    ----------
+    result : MembershipRetention, DataFrame or None
+        :func:`kit.loyalty.report.membership_retention` of the store (or its ``table``).
+
+    Returns
+    -------
+    Figure or None
+        None when ``result`` is None (the store has no membership data): the report shows
+        nothing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"period": [0, 1, 2, 3], "observed_survival": [100.0, 62.0, 47.0, None],
+    ...                       "fitted_survival": [100.0, 62.7, 44.4, 34.7]})
+    >>> membership_survival_chart(table, "en", store="003").axes[0].get_ylabel()
+    'still a member (%)'
+    >>> membership_survival_chart(None, "en") is None
+    True
+    """
+    if result is None:
+        return None
+    table = getattr(result, "table", result)
+    fig, ax = new_figure(8.0, 3.8)
+    period = table["period"].to_numpy(dtype=float)
+    fitted = table["fitted_survival"].to_numpy(dtype=float)
+    observed = table["observed_survival"].to_numpy(dtype=float)
+    seen = np.isfinite(observed)
+    last_seen = float(period[seen].max()) if seen.any() else 0.0
+    if period.max() > last_seen:
+        ax.axvspan(last_seen, period.max(), color=LIGHT, alpha=0.5, linewidth=0)
+        ax.annotate(
+            t("contractual.chart.projection", lang),
+            ((last_seen + period.max()) / 2, 102),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color=GREY_TEXT,
+        )
+    ax.plot(period, fitted, color="black", linestyle="--", linewidth=1.5, label=t("contractual.chart.fitted", lang))
+    ax.plot(
+        period[seen],
+        observed[seen],
+        color=DARK,
+        marker="o",
+        linewidth=2,
+        label=t("contractual.chart.observed", lang),
+    )
+    for x, y in zip(period[seen], observed[seen]):
+        if x > 0:
+            ax.annotate(f"{y:.0f}", (x, y), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=7)
+    ax.set_xticks(period, [f"{int(p)}" for p in period])
+    ax.set_xlim(period.min() - 0.2, period.max() + 0.2)
+    ax.set_ylim(0, 110)
+    ax.set_xlabel(t("contractual.chart.xlabel", lang))
+    ax.set_ylabel(t("contractual.chart.ylabel", lang))
+    ax.legend(loc="lower left", frameon=False, fontsize=8)
+    ax.set_title(t("contractual.chart.title", lang, store=store))
     return fig

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.core.errors import DataError, ParameterError
+from kit.core.errors import DataError, ParameterError, Text
 from kit.core.i18n import label_of, t
 from kit.core.periods import previous_period
 from kit.loyalty.clv import (
@@ -38,19 +38,24 @@ from kit.loyalty.clv import (
     margin_multiple_clv,
     model_clv,
 )
+from kit.loyalty.contractual import SbgModel, membership_survival, pooled_survival, sbg_fit_counts
 from kit.loyalty.servqual import ServqualResult
-from kit.loyalty.survey import MIN_N, ces_table, compare, compare_to_rest, csat_table, nps_table
+from kit.loyalty.survey import CI_METHODS, MIN_N, ces_table, compare, compare_to_rest, csat_table, nps_table
 
 __all__ = [
+    "MembershipRetention",
     "PLAYBOOK",
     "StoreClv",
     "describe_clv",
     "describe_loyalty",
+    "describe_membership",
     "describe_scores",
     "describe_servqual",
     "drivers_or_none",
     "labelled",
     "largest_gap",
+    "membership_retention",
+    "method_note",
     "model_clv_for_store",
     "model_parameters",
     "monthly_nps",
@@ -621,3 +626,231 @@ def store_clv(
     except DataError:
         return None
     return StoreClv(simple=simple, bgnbd=bgnbd, gg=gg, predicted=predicted)
+
+
+# --------------------------------------------------------------------------------------------
+# contractual retention (membership programme) and method notes
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class MembershipRetention:
+    """The membership programme of one store with its fitted shifted-beta-geometric model.
+
+    Attributes
+    ----------
+    store_id : str
+    model : SbgModel
+        Fitted on every joining year of the store together (Fader & Hardie 2007).
+    cohorts : DataFrame
+        :func:`kit.loyalty.contractual.membership_survival` of the store.
+    table : DataFrame
+        One row per year since joining (0 … the longer of ``horizon`` and the years observed):
+        ``period``, ``at_risk`` (members up for renewal, all joining years), ``observed_survival``,
+        ``fitted_survival``, ``observed_retention``, ``fitted_retention`` (all in %; observed
+        values NaN beyond the years observed).
+    horizon : int
+        Years over which the expected lifetime is given.
+    next_year_retention : float
+        Share (0–1) of today's members expected to renew at their next anniversary: each
+        joining year's members still in, weighted by the model's retention rate at their tenure.
+    """
+
+    store_id: str
+    model: SbgModel
+    cohorts: pd.DataFrame
+    table: pd.DataFrame
+    horizon: int
+    next_year_retention: float
+
+    @property
+    def members(self) -> int:
+        """Members who joined, all joining years together."""
+        return int(self.cohorts.loc[self.cohorts["period"] == 0, "cohort_size"].sum())
+
+    @property
+    def years_observed(self) -> int:
+        """The longest number of renewal years observed."""
+        return int(self.cohorts["period"].max())
+
+
+def membership_retention(
+    memberships: Any,
+    store_id: str,
+    as_of: Any = None,
+    horizon: int = 10,
+    store_col: str = "store_id",
+) -> MembershipRetention | None:
+    """Fit the sBG model to one store's membership renewals; None when there is nothing to fit.
+
+    Parameters
+    ----------
+    memberships : DataFrame, LoadResult or None
+        The chain's memberships table (``Chain.memberships`` or its ``data``); None when the
+        data folder has no ``memberships`` file.
+    store_id : str
+    as_of : date-like, optional
+        End of observation, usually the end of the report period (see
+        :func:`kit.loyalty.contractual.membership_survival`).
+    horizon : int
+        Years shown and used for the expected lifetime.
+    store_col : str
+        The store column of ``memberships``.
+
+    Returns
+    -------
+    MembershipRetention or None
+        None when there are no memberships, none for the store, no renewal year observed yet,
+        or a history the model cannot be fitted to (nobody left, or everybody left at once) --
+        the report then says nothing about memberships.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> membership_retention(None, "001") is None
+    True
+    >>> m = pd.DataFrame({"store_id": ["001"] * 4,
+    ...                   "joined_on": ["2024-02-01", "2024-05-01", "2024-07-01", "2025-03-01"],
+    ...                   "ended_on": ["2025-02-01", "", "2026-07-01", ""]})
+    >>> res = membership_retention(m, "001", as_of="2026-12-31", horizon=5)
+    >>> # year 1: 3 of 4 renewed (both joining years); year 2: 1 of the 2 of 2024 -> 75 % x 50 %
+    >>> res.members, res.years_observed, res.table["observed_survival"].round(1).tolist()[:3]
+    (4, 2, [100.0, 75.0, 37.5])
+    """
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise ParameterError.from_key(
+            "contractual.error.bad_parameter",
+            column="horizon",
+            name="horizon",
+            value=repr(horizon),
+            rule=Text("contractual.rule.positive_int"),
+        )
+    data = getattr(memberships, "data", memberships)
+    if data is None or not isinstance(data, pd.DataFrame) or store_col not in data.columns or data.empty:
+        return None
+    mine = data[data[store_col].astype("str") == str(store_id)]
+    if mine.empty:
+        return None
+    cohorts = membership_survival(mine, as_of=as_of)
+    if cohorts.empty or int(cohorts["period"].max()) < 1:
+        return None
+    try:
+        model = sbg_fit_counts(cohorts)
+    except DataError:
+        return None
+    pooled = pooled_survival(cohorts)
+    span = max(int(horizon), len(pooled) - 1)
+    observed = pooled.set_index("period").reindex(range(span + 1))
+    table = pd.DataFrame(
+        {
+            "period": np.arange(span + 1),
+            "at_risk": observed["at_risk"].to_numpy(),
+            "observed_survival": 100 * observed["survival"].to_numpy(),
+            "fitted_survival": 100 * model.survival(span),
+            "observed_retention": 100 * observed["retention"].to_numpy(),
+            "fitted_retention": 100 * np.concatenate([[np.nan], model.retention(span)]),
+        }
+    )
+    last = cohorts.groupby("cohort", sort=True)[["period", "alive"]].last()
+    tenure = last["period"].to_numpy(dtype="float64") + 1  # the renewal each joining year faces next
+    r_next = (model.beta + tenure - 1) / (model.alpha + model.beta + tenure - 1)
+    alive = last["alive"].to_numpy(dtype="float64")
+    next_year = float((alive * r_next).sum() / alive.sum()) if alive.sum() > 0 else float("nan")
+    return MembershipRetention(str(store_id), model, cohorts, table, int(horizon), next_year)
+
+
+def describe_membership(result: MembershipRetention | None, lang: str) -> str | None:
+    """Expected lifetime and next year's renewals of the store's members, in ``lang`` (None without data).
+
+    Examples
+    --------
+    >>> describe_membership(None, "en") is None
+    True
+    """
+    if result is None:
+        return None
+    m = result.model
+    table = result.table
+    seen = table["observed_survival"].notna()
+    gap = float((table.loc[seen, "observed_survival"] - table.loc[seen, "fitted_survival"]).abs().max())
+    t_late = min(5, max(result.horizon, 2))
+    median = m.median_lifetime()
+    first, last = int(result.cohorts["cohort"].min()), int(result.cohorts["cohort"].max())
+    return t(
+        "contractual.text.summary",
+        lang,
+        members=f"{result.members:,}",
+        cohorts=result.cohorts["cohort"].nunique(),
+        first=first,
+        last=last,
+        periods=result.years_observed,
+        alpha=f"{m.alpha:.3f}",
+        beta=f"{m.beta:.3f}",
+        gap=f"{gap:.1f}",
+        r1=f"{m.retention(1)[0]:.0%}",
+        r_late=f"{m.retention(t_late)[-1]:.0%}",
+        t_late=t_late,
+        horizon=result.horizon,
+        lifetime=f"{m.expected_lifetime(result.horizon):.1f}",
+        median=t("contractual.text.no_median", lang) if np.isnan(median) else f"{median:.0f}",
+        next_year=f"{result.next_year_retention:.0%}",
+    )
+
+
+#: Figure kinds of :func:`method_note` -> (catalogue key pattern, methods, the default first).
+_NOTE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "nps": ("survey.method_note.nps_{method}", CI_METHODS["nps"]),
+    "csat": ("survey.method_note.csat_{method}", CI_METHODS["csat"]),
+    "ces": ("survey.method_note.ces_{method}", CI_METHODS["ces"]),
+    "drivers": ("survey.method_note.drivers_{method}", ("shapley", "relative_weights")),
+    "clv": ("clv.method_note.{method}", ("bgnbd_gamma_gamma",)),
+    "sbg": ("contractual.method_note.{method}", ("sbg",)),
+}
+
+
+def method_note(kind: str, lang: str, method: str | None = None, conf: float = 0.95) -> str:
+    """One short line naming the method behind a figure with an interval or a model, from the catalogue.
+
+    Parameters
+    ----------
+    kind : {"nps", "csat", "ces", "drivers", "clv", "sbg"}
+        The figure: an NPS, CSAT or CES interval, the key-driver shares, the model CLV
+        (BG/NBD + Gamma-Gamma) or the membership retention model (sBG).
+    lang : {"zh", "en"}
+    method : str, optional
+        The method used, as in the ``ci_method`` column of the survey tables (``"wald"``,
+        ``"wilson"``, …) or the ``method`` of :func:`kit.loyalty.drivers.key_drivers`;
+        default: the kit's default for ``kind``.
+    conf : float
+        Confidence level of the interval, written into the note.
+
+    Examples
+    --------
+    >>> method_note("nps", "en")
+    'NPS interval: adjusted Wald (Rocks 2016, 3 pseudo-respondents added), 95 %.'
+    >>> method_note("csat", "en", method="wilson")
+    'CSAT interval: Wilson score interval (Wilson 1927), 95 %.'
+    """
+    if kind not in _NOTE_KINDS:
+        raise ParameterError.from_key(
+            "survey.error.bad_note_kind",
+            hint="survey.hint.bad_parameter",
+            column="kind",
+            value=repr(kind),
+            allowed=", ".join(_NOTE_KINDS),
+        )
+    pattern, methods = _NOTE_KINDS[kind]
+    chosen = methods[0] if method is None else method
+    if chosen not in methods:
+        raise ParameterError.from_key(
+            "survey.error.bad_method",
+            hint="survey.hint.bad_parameter",
+            column="method",
+            metric=kind,
+            value=repr(method),
+            allowed=", ".join(methods),
+        )
+    if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0 < conf < 1:
+        raise ParameterError.from_key(
+            "survey.error.bad_conf", hint="survey.hint.bad_parameter", column="conf", value=repr(conf)
+        )
+    level = f"{100 * conf:g}"
+    return t(pattern.format(method=chosen), lang, conf=f"{level}%" if lang == "zh" else f"{level} %")

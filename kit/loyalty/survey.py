@@ -23,18 +23,31 @@ NPS interval: adjusted-Wald (Rocks 2016, "Interval estimation for the 'Net Promo
     ``100 · [(p' − d') ± z · sqrt((p' + d' − (p' − d')²)/n')]``, clipped to [−100, 100].  It is
     centred on the adjusted estimate, so it is not symmetric around the reported NPS, and it
     still has a sensible width when every respondent is a promoter.
+NPS interval: Wald (``method="wald"``)
+    The plain ``100 · [(p − d) ± z · SE]`` quoted by survey platforms and textbooks; it has no
+    width when every respondent is a promoter and undercovers in small samples (Rocks 2016).
+    Clipped to [−100, 100]; ``clipped`` says when a bound was cut.
 CSAT
     Share (%) of answers 4 or 5 on a 1–5 scale ("top-2-box"), *not* the mean; the mean is
-    reported alongside.  Its interval is the adjusted-Wald interval for a proportion
-    (Agresti & Coull 1998, *The American Statistician* 52(2)): add ``z²/2`` successes and
-    ``z²`` trials.
+    reported alongside.  Its interval is by default the adjusted-Wald interval for a proportion
+    (Agresti & Coull 1998, "Approximate is better than 'exact' for interval estimation of
+    binomial proportions", *The American Statistician* 52(2), 119–126): add ``z²/2`` successes
+    and ``z²`` trials.  ``method="wilson"``: the score interval of Wilson (1927, "Probable
+    inference, the law of succession, and statistical inference", *JASA* 22(158), 209–212),
+    ``(p̂ + z²/2n ± z·sqrt(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n)``, never outside [0, 1].
+    ``method="wald"``: ``p̂ ± z·sqrt(p̂(1 − p̂)/n)``, clipped to [0, 1].
 CES
     Customer Effort Score on a *declared* scale, never mixed: ``"ces1"`` is the original 1–5
     effort question of Dixon, Freeman & Toman (2010, "Stop trying to delight your customers",
     *HBR* 88(7/8)), where lower means less effort; ``"ces2"`` is CES 2.0 (CEB 2013), agreement
     1–7 with "The company made it easy for me to handle my issue", where higher is better.
-    Reported as the mean with a t interval, plus the share of low-effort answers (1–2 on CES
-    1.0, 5–7 on CES 2.0).
+    Reported as the mean with a t interval (``method="t"``: mean ± t(1 − α/2, n − 1) · s/√n,
+    Student 1908, clipped to the scale), plus the share of low-effort answers (1–2 on CES 1.0,
+    5–7 on CES 2.0).
+Interval methods
+    Every table says the method used in ``ci_method`` and whether a bound was cut at the end of
+    the scale in ``clipped``, so a report can name both (see
+    :func:`kit.loyalty.report.method_note`).
 Comparisons
     Two NPS: ``z = (NPS₁ − NPS₂) / sqrt(SE₁² + SE₂²)`` with the standard errors above.  Two
     CSAT shares: pooled two-proportion z test.  Two CES means: Welch t test.  Two-sided
@@ -68,6 +81,7 @@ from kit.core.frames import by_list, examples, group_sums, require_column, safe_
 __all__ = [
     "CES_COLUMNS",
     "CES_SCALES",
+    "CI_METHODS",
     "COMPARE_COLUMNS",
     "CSAT_COLUMNS",
     "METRICS",
@@ -89,6 +103,8 @@ NPS_PSEUDO = (0.75, 1.5, 0.75)
 #: Declared CES scales: (lowest, highest, low-effort answers).
 CES_SCALES = {"ces1": (1, 5, (1, 2)), "ces2": (1, 7, (5, 6, 7))}
 METRICS = ("nps", "csat", "ces")
+#: Interval methods of each metric; the first is the default.
+CI_METHODS = {"nps": ("adjusted_wald", "wald"), "csat": ("agresti_coull", "wilson", "wald"), "ces": ("t",)}
 
 NPS_COLUMNS = [
     "n",
@@ -102,10 +118,25 @@ NPS_COLUMNS = [
     "se",
     "ci_low",
     "ci_high",
+    "ci_method",
+    "clipped",
     "small_sample",
 ]
-CSAT_COLUMNS = ["n", "satisfied", "csat", "ci_low", "ci_high", "mean", "sd", "small_sample"]
-CES_COLUMNS = ["scale", "n", "ces", "sd", "se", "ci_low", "ci_high", "easy", "easy_share", "small_sample"]
+CSAT_COLUMNS = ["n", "satisfied", "csat", "ci_low", "ci_high", "ci_method", "clipped", "mean", "sd", "small_sample"]
+CES_COLUMNS = [
+    "scale",
+    "n",
+    "ces",
+    "sd",
+    "se",
+    "ci_low",
+    "ci_high",
+    "ci_method",
+    "clipped",
+    "easy",
+    "easy_share",
+    "small_sample",
+]
 COMPARE_COLUMNS = [
     "metric",
     "n_current",
@@ -159,6 +190,34 @@ def _check_conf(conf: float) -> float:
     return float(conf)
 
 
+def _check_method(metric: str, method: str | None) -> str:
+    allowed = CI_METHODS[metric]
+    if method is None:
+        return allowed[0]
+    if not isinstance(method, str) or method not in allowed:
+        raise ParameterError.from_key(
+            "survey.error.bad_method",
+            hint="survey.hint.bad_parameter",
+            column="method",
+            metric=metric,
+            value=repr(method),
+            allowed=", ".join(allowed),
+        )
+    return method
+
+
+def _bounded(
+    centre: np.ndarray, half: np.ndarray, lo: float, hi: float, empty: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``centre ∓ half`` cut to [lo, hi] (NaN where ``empty``), and whether a bound was cut."""
+    with np.errstate(invalid="ignore"):
+        raw_low, raw_high = centre - half, centre + half
+        cut = (raw_low < lo) | (raw_high > hi)
+    low = np.where(empty, np.nan, np.clip(raw_low, lo, hi))
+    high = np.where(empty, np.nan, np.clip(raw_high, lo, hi))
+    return low, high, np.where(empty, False, cut)
+
+
 def _check_min_n(min_n: int) -> int:
     if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
         raise ParameterError.from_key(
@@ -185,7 +244,7 @@ def _nps_counts(frame: pd.DataFrame, score_col: str, by: list[str]) -> pd.DataFr
     )
 
 
-def _nps_from_counts(counts: pd.DataFrame, conf: float, min_n: int) -> pd.DataFrame:
+def _nps_from_counts(counts: pd.DataFrame, conf: float, min_n: int, method: str = "adjusted_wald") -> pd.DataFrame:
     n = counts["n"].to_numpy(dtype="float64")
     prom = counts["promoters"].to_numpy(dtype="float64")
     pas = counts["passives"].to_numpy(dtype="float64")
@@ -193,15 +252,18 @@ def _nps_from_counts(counts: pd.DataFrame, conf: float, min_n: int) -> pd.DataFr
     p, d = safe_div(prom, n), safe_div(det, n)
     var = p + d - (p - d) ** 2
     se = 100 * np.sqrt(np.clip(var, 0, None) * safe_div(1.0, n))
-    # adjusted-Wald (Rocks 2016): 3/4 promoter, 3/2 passive, 3/4 detractor added
-    n_adj = n + sum(NPS_PSEUDO)
-    p_adj = (prom + NPS_PSEUDO[0]) / n_adj
-    d_adj = (det + NPS_PSEUDO[2]) / n_adj
-    centre = p_adj - d_adj
-    half = z_value(conf) * np.sqrt((p_adj + d_adj - centre**2) / n_adj)
     empty = n == 0
-    low = np.where(empty, np.nan, np.clip(100 * (centre - half), -100, 100))
-    high = np.where(empty, np.nan, np.clip(100 * (centre + half), -100, 100))
+    if method == "wald":
+        centre = 100 * (p - d)
+        half = z_value(conf) * se
+    else:
+        # adjusted-Wald (Rocks 2016): 3/4 promoter, 3/2 passive, 3/4 detractor added
+        n_adj = n + sum(NPS_PSEUDO)
+        p_adj = (prom + NPS_PSEUDO[0]) / n_adj
+        d_adj = (det + NPS_PSEUDO[2]) / n_adj
+        centre = 100 * (p_adj - d_adj)
+        half = 100 * z_value(conf) * np.sqrt((p_adj + d_adj - (p_adj - d_adj) ** 2) / n_adj)
+    low, high, clipped = _bounded(centre, half, -100.0, 100.0, empty)
     out = counts.copy()
     out["pct_promoters"] = 100 * p
     out["pct_passives"] = 100 * safe_div(pas, n)
@@ -210,6 +272,8 @@ def _nps_from_counts(counts: pd.DataFrame, conf: float, min_n: int) -> pd.DataFr
     out["se"] = se
     out["ci_low"] = low
     out["ci_high"] = high
+    out["ci_method"] = method
+    out["clipped"] = clipped
     out["small_sample"] = n < min_n
     return out
 
@@ -232,19 +296,33 @@ def _mean_sd(counts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return mean, np.sqrt(np.clip(var, 0, None))
 
 
-def _csat_from_counts(counts: pd.DataFrame, conf: float, min_n: int) -> pd.DataFrame:
+def _csat_from_counts(counts: pd.DataFrame, conf: float, min_n: int, method: str = "agresti_coull") -> pd.DataFrame:
     n = counts["n"].to_numpy(dtype="float64")
     x = counts["satisfied"].to_numpy(dtype="float64")
     z = z_value(conf)
-    n_adj = n + z**2
-    p_adj = (x + z**2 / 2) / n_adj
-    half = z * np.sqrt(p_adj * (1 - p_adj) / n_adj)
     empty = n == 0
+    p_hat = safe_div(x, n)
+    if method == "wilson":
+        inv_n = safe_div(1.0, n)
+        centre = (p_hat + z**2 / 2 * inv_n) / (1 + z**2 * inv_n)
+        half = z / (1 + z**2 * inv_n) * np.sqrt(p_hat * (1 - p_hat) * inv_n + z**2 / 4 * inv_n**2)
+    elif method == "wald":
+        centre = p_hat
+        half = z * np.sqrt(p_hat * (1 - p_hat) * safe_div(1.0, n))
+    else:
+        n_adj = n + z**2
+        centre = (x + z**2 / 2) / n_adj
+        half = z * np.sqrt(centre * (1 - centre) / n_adj)
+    low, high, clipped = _bounded(100 * centre, 100 * half, 0.0, 100.0, empty)
+    if method == "wilson":
+        clipped = np.zeros(len(n), dtype=bool)  # within [0, 1] by construction; only rounding is cut
     mean, sd = _mean_sd(counts)
     out = counts.drop(columns=["sum", "sumsq"]).copy()
-    out["csat"] = 100 * safe_div(x, n)
-    out["ci_low"] = np.where(empty, np.nan, 100 * np.clip(p_adj - half, 0, 1))
-    out["ci_high"] = np.where(empty, np.nan, 100 * np.clip(p_adj + half, 0, 1))
+    out["csat"] = 100 * p_hat
+    out["ci_low"] = low
+    out["ci_high"] = high
+    out["ci_method"] = method
+    out["clipped"] = clipped
     out["mean"] = mean
     out["sd"] = sd
     out["small_sample"] = n < min_n
@@ -291,8 +369,12 @@ def _ces_from_counts(counts: pd.DataFrame, conf: float, min_n: int, scale: str) 
     out["ces"] = mean
     out["sd"] = sd
     out["se"] = se
-    out["ci_low"] = np.clip(mean - tq * se, low, high)
-    out["ci_high"] = np.clip(mean + tq * se, low, high)
+    no_interval = ~np.isfinite(tq * se)
+    ci_low, ci_high, clipped = _bounded(mean, tq * se, float(low), float(high), no_interval)
+    out["ci_low"] = ci_low
+    out["ci_high"] = ci_high
+    out["ci_method"] = "t"
+    out["clipped"] = clipped
     out["easy_share"] = 100 * safe_div(counts["easy"], n)
     out["small_sample"] = n < min_n
     return out
@@ -311,8 +393,9 @@ def nps_table(
     by: Sequence[str] = (),
     conf: float = 0.95,
     min_n: int = MIN_N,
+    method: str = "adjusted_wald",
 ) -> pd.DataFrame:
-    """Net Promoter Score per group, with its standard error and adjusted-Wald interval.
+    """Net Promoter Score per group, with its standard error and an interval (adjusted Wald by default).
 
     Parameters
     ----------
@@ -327,25 +410,33 @@ def nps_table(
         Confidence level of the interval.
     min_n : int
         Groups with fewer answers get ``small_sample = True``.
+    method : {"adjusted_wald", "wald"}
+        ``"adjusted_wald"`` (default): Rocks (2016), "Interval estimation for the 'Net Promoter
+        Score'", *The American Statistician* 70(4), 365–372 -- 3 pseudo-respondents (3/4
+        promoter, 3/2 passive, 3/4 detractor) are added before the Wald formula.  ``"wald"``:
+        the plain ``NPS ± z·SE`` of survey platforms and textbooks.  Both are clipped to
+        [−100, 100].
 
     Returns
     -------
     DataFrame
         ``by`` columns, then ``n, promoters, passives, detractors, pct_promoters,
-        pct_passives, pct_detractors, nps, se, ci_low, ci_high, small_sample``.  NPS, its
-        standard error and the interval are in points (−100 … 100).  A group with no answer
-        has ``n = 0`` and NaN metrics.
+        pct_passives, pct_detractors, nps, se, ci_low, ci_high, ci_method, clipped,
+        small_sample``.  NPS, its standard error and the interval are in points (−100 … 100);
+        ``ci_method`` names the interval, ``clipped`` is true when a bound was cut at ±100.
+        A group with no answer has ``n = 0`` and NaN metrics.
 
     Raises
     ------
     DataError
         A score outside 0–10, not a whole number, or not a number.
+    ParameterError
+        An unknown ``method``, ``conf`` outside (0, 1) or ``min_n`` below 1.
 
     Notes
     -----
     Reichheld (2003): promoters 9–10, passives 7–8, detractors 0–6, NPS = 100·(p − d).
-    SE = 100·sqrt((p + d − (p − d)²)/n).  Interval: adjusted-Wald of Rocks (2016), see the
-    module docstring.
+    SE = 100·sqrt((p + d − (p − d)²)/n).  Intervals: see the module docstring.
 
     Examples
     --------
@@ -353,11 +444,25 @@ def nps_table(
     >>> row = nps_table(pd.DataFrame({"nps": [10, 9, 8, 7, 6, 0]})).iloc[0]
     >>> float(row["nps"]), round(float(row["se"]), 1)  # var = 2/6 + 2/6 - 0 = 2/3; SE = 100*sqrt(2/3/6)
     (0.0, 33.3)
+
+    50 promoters, 20 passives, 30 detractors of 100: NPS = 20; var = .5 + .3 − .2² = .76,
+    SE = 100·sqrt(.76/100) = 8.718; Wald: 20 ∓ 1.96·8.718 = (2.91, 37.09).  Adjusted Wald:
+    n' = 103, p' = 50.75/103, d' = 30.75/103, centre = 100·20/103 = 19.42,
+    var' = p' + d' − (p' − d')² = .75356, half = 196·sqrt(.75356/103) = 16.76 → (2.65, 36.18).
+
+    >>> answers = pd.DataFrame({"nps": [10] * 50 + [8] * 20 + [3] * 30})
+    >>> wald = nps_table(answers, method="wald").iloc[0]
+    >>> round(float(wald["ci_low"]), 2), round(float(wald["ci_high"]), 2), wald["ci_method"]
+    (2.91, 37.09, 'wald')
+    >>> adj = nps_table(answers).iloc[0]
+    >>> round(float(adj["ci_low"]), 2), round(float(adj["ci_high"]), 2), adj["ci_method"]
+    (2.65, 36.18, 'adjusted_wald')
     """
     conf, min_n = _check_conf(conf), _check_min_n(min_n)
+    method = _check_method("nps", method)
     keys = by_list(surveys, by)
     counts = _nps_counts(surveys, score_col, keys)
-    return _ordered(_nps_from_counts(counts, conf, min_n), keys, NPS_COLUMNS)
+    return _ordered(_nps_from_counts(counts, conf, min_n, method), keys, NPS_COLUMNS)
 
 
 def csat_table(
@@ -366,6 +471,7 @@ def csat_table(
     by: Sequence[str] = (),
     conf: float = 0.95,
     min_n: int = MIN_N,
+    method: str = "agresti_coull",
 ) -> pd.DataFrame:
     """CSAT per group: the top-2-box share (answers 4–5 on 1–5) in %, with the mean alongside.
 
@@ -375,12 +481,18 @@ def csat_table(
         One row per response; ``score_col`` holds the 1–5 satisfaction answer.
     score_col, by, conf, min_n
         As in :func:`nps_table`.
+    method : {"agresti_coull", "wilson", "wald"}
+        Interval of the top-2-box share.  ``"agresti_coull"`` (default): Agresti & Coull
+        (1998), *The American Statistician* 52(2), 119–126, the Wald formula after adding
+        z²/2 successes and z² trials.  ``"wilson"``: the score interval of Wilson (1927),
+        *Journal of the American Statistical Association* 22(158), 209–212.  ``"wald"``:
+        ``p̂ ± z·sqrt(p̂(1 − p̂)/n)``.  Agresti–Coull and Wald are clipped to [0, 100] %.
 
     Returns
     -------
     DataFrame
-        ``by`` columns, then ``n, satisfied, csat, ci_low, ci_high, mean, sd, small_sample``;
-        ``csat`` and its adjusted-Wald (Agresti–Coull) interval in %, ``mean`` on the 1–5 scale.
+        ``by`` columns, then ``n, satisfied, csat, ci_low, ci_high, ci_method, clipped, mean,
+        sd, small_sample``; ``csat`` and its interval in %, ``mean`` on the 1–5 scale.
 
     Examples
     --------
@@ -388,11 +500,24 @@ def csat_table(
     >>> row = csat_table(pd.DataFrame({"csat": [5, 4, 3, 2]})).iloc[0]
     >>> float(row["csat"]), float(row["mean"])
     (50.0, 3.5)
+
+    8 satisfied of 10, z = 1.96: Wilson centre (.8 + 1.96²/20)/(1 + 1.96²/10) = .7167, half
+    1.96/1.3841 · sqrt(.016 + 1.96²/400) = .2266 → (49.02 %, 94.33 %); Wald .8 ∓ 1.96 ·
+    sqrt(.016) = (55.21 %, 104.79 %), cut to 100 %.
+
+    >>> eight = pd.DataFrame({"csat": [5] * 8 + [2] * 2})
+    >>> w = csat_table(eight, method="wilson").iloc[0]
+    >>> round(float(w["ci_low"]), 2), round(float(w["ci_high"]), 2), bool(w["clipped"])
+    (49.02, 94.33, False)
+    >>> w = csat_table(eight, method="wald").iloc[0]
+    >>> round(float(w["ci_low"]), 2), float(w["ci_high"]), bool(w["clipped"])
+    (55.21, 100.0, True)
     """
     conf, min_n = _check_conf(conf), _check_min_n(min_n)
+    method = _check_method("csat", method)
     keys = by_list(surveys, by)
     counts = _csat_counts(surveys, score_col, keys)
-    return _ordered(_csat_from_counts(counts, conf, min_n), keys, CSAT_COLUMNS)
+    return _ordered(_csat_from_counts(counts, conf, min_n, method), keys, CSAT_COLUMNS)
 
 
 def ces_table(
@@ -403,6 +528,7 @@ def ces_table(
     conf: float = 0.95,
     min_n: int = MIN_N,
     scale_col: str | None = None,
+    method: str = "t",
 ) -> pd.DataFrame:
     """Customer Effort Score per group on one declared scale.
 
@@ -422,13 +548,16 @@ def ces_table(
     scale_col : str, optional
         A column naming each row's scale; if given, every non-empty value must equal ``scale``
         (so two scales are never averaged together).
+    method : {"t"}
+        The interval of the mean: Student's t, ``mean ± t(1 − α/2, n − 1)·s/√n`` (Student
+        1908, "The probable error of a mean", *Biometrika* 6(1), 1–25), clipped to the scale.
 
     Returns
     -------
     DataFrame
-        ``by`` columns, then ``scale, n, ces, sd, se, ci_low, ci_high, easy, easy_share,
-        small_sample``: ``ces`` is the mean with a t interval; ``easy_share`` (%) counts
-        answers 5–7 on CES 2.0 or 1–2 on CES 1.0.
+        ``by`` columns, then ``scale, n, ces, sd, se, ci_low, ci_high, ci_method, clipped,
+        easy, easy_share, small_sample``: ``ces`` is the mean with its t interval;
+        ``easy_share`` (%) counts answers 5–7 on CES 2.0 or 1–2 on CES 1.0.
 
     Examples
     --------
@@ -436,8 +565,16 @@ def ces_table(
     >>> row = ces_table(pd.DataFrame({"ces": [7, 6, 5, 2]})).iloc[0]
     >>> float(row["ces"]), float(row["easy_share"])
     (5.0, 75.0)
+
+    Answers 4, 5, 6: mean 5, s = 1, SE = 1/√3, t(.975, 2) = 4.3027 → 5 ∓ 2.484 = (2.52, 7.48),
+    cut to 7 on the 1–7 scale.
+
+    >>> row = ces_table(pd.DataFrame({"ces": [4, 5, 6]})).iloc[0]
+    >>> round(float(row["ci_low"]), 2), float(row["ci_high"]), row["ci_method"], bool(row["clipped"])
+    (2.52, 7.0, 't', True)
     """
     conf, min_n = _check_conf(conf), _check_min_n(min_n)
+    _check_method("ces", method)
     _check_scale(scale)
     keys = by_list(surveys, by)
     counts = _ces_counts(surveys, score_col, keys, scale, scale_col)

@@ -60,3 +60,19 @@ def test_empty_inputs_still_draw():
     summary = recovery.recovery_summary(pd.DataFrame({"group": [], "observed": [], "repurchased": [], "retained": []}))
     fig = _draw(charts.recovery_chart, summary, "zh")
     assert any("无数据" in t.get_text() for t in fig.axes[0].texts)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_membership_survival_chart_draws_or_is_none(small_chain_dir, lang):
+    from kit.intake.load import load_chain
+
+    chain = load_chain(small_chain_dir)
+    res = lr.membership_retention(chain.memberships, "003", as_of="2026-03-31", horizon=8)
+    fig = _draw(charts.membership_survival_chart, res, lang, store="003")
+    ax = fig.axes[0]
+    assert ("会员" in ax.get_title()) == (lang == "zh")
+    assert len(ax.lines) == 2  # observed and fitted
+    assert ax.lines[0].get_linestyle() == "--"  # the model dashed, readable in grey
+    assert len(ax.lines[1].get_xdata()) == res.years_observed + 1
+    assert charts.membership_survival_chart(None, lang) is None
+    assert lr.membership_retention(chain.memberships, "001") is None

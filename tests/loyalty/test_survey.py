@@ -155,6 +155,53 @@ def test_small_sample_threshold_is_30_by_default():
     assert not nps_table(pd.DataFrame({"nps": [9] * 10}), min_n=10).iloc[0]["small_sample"]
 
 
+# ----------------------------------------------------------------------- NPS interval methods
+def _nps_answers(promoters, passives, detractors):
+    return pd.DataFrame({"nps": [10] * promoters + [7] * passives + [2] * detractors})
+
+
+def test_nps_wald_and_adjusted_wald_by_hand_50_20_30():
+    # p = .5, d = .3, NPS = 20; var = p + d - (p - d)^2 = .8 - .04 = .76; SE = 100 * sqrt(.76 / 100)
+    se = 100 * math.sqrt(0.76 / 100)
+    wald = nps_table(_nps_answers(50, 20, 30), method="wald").iloc[0]
+    assert wald["nps"] == pytest.approx(20.0) and wald["se"] == pytest.approx(se)
+    assert wald["ci_low"] == pytest.approx(20 - Z95 * se) and wald["ci_high"] == pytest.approx(20 + Z95 * se)
+    assert wald["ci_low"] == pytest.approx(2.9134, abs=1e-3) and wald["ci_high"] == pytest.approx(37.0866, abs=1e-3)
+    assert wald["ci_method"] == "wald" and not wald["clipped"]
+    # adjusted Wald (Rocks 2016): n' = 103, p' = 50.75/103, d' = 30.75/103
+    p_, d_ = 50.75 / 103, 30.75 / 103
+    half = Z95 * math.sqrt((p_ + d_ - (p_ - d_) ** 2) / 103)
+    adj = nps_table(_nps_answers(50, 20, 30)).iloc[0]
+    assert adj["ci_method"] == "adjusted_wald"
+    assert adj["ci_low"] == pytest.approx(100 * (p_ - d_ - half))
+    assert adj["ci_high"] == pytest.approx(100 * (p_ - d_ + half))
+    assert adj["ci_low"] == pytest.approx(2.6531, abs=1e-3) and adj["ci_high"] == pytest.approx(36.1819, abs=1e-3)
+    assert nps_table(_nps_answers(50, 20, 30), method="adjusted_wald").equals(nps_table(_nps_answers(50, 20, 30)))
+
+
+def test_nps_wald_is_clipped_and_says_so():
+    # 9 promoters, 1 detractor: NPS 80, var = 1 - .64 = .36, SE = 18.97; 80 + 1.96 * 18.97 = 117.2 -> 100
+    row = nps_table(_nps_answers(9, 0, 1), method="wald").iloc[0]
+    assert row["ci_high"] == 100.0 and row["clipped"]
+    assert row["ci_low"] == pytest.approx(80 - Z95 * 100 * math.sqrt(0.036))
+    # every respondent a promoter: Wald has no width at all (the reason for the adjustment)
+    row = nps_table(_nps_answers(5, 0, 0), method="wald").iloc[0]
+    assert row["ci_low"] == row["ci_high"] == 100.0 and not row["clipped"]
+    adjusted = nps_table(_nps_answers(5, 0, 0)).iloc[0]
+    assert adjusted["clipped"] and adjusted["ci_low"] < 100  # the adjusted interval keeps a width
+    empty = nps_table(pd.DataFrame({"nps": pd.Series([], dtype="int64")}), method="wald").iloc[0]
+    assert np.isnan(empty["ci_low"]) and not empty["clipped"]
+
+
+def test_default_nps_interval_unchanged_and_method_column_grouped():
+    df = pd.DataFrame({"store_id": ["001"] * 10 + ["002"] * 3, "nps": [10, 10, 9, 9, 9, 8, 7, 7, 3, 0, 9, 9, 2]})
+    out = nps_table(df, by=("store_id",), method="wald").set_index("store_id")
+    assert (out["ci_method"] == "wald").all()
+    default = nps_table(df, by=("store_id",)).set_index("store_id")
+    assert default.loc["001", "ci_low"] == pytest.approx(-19.0506, abs=1e-3)  # as before (Rocks 2016)
+    assert list(default.columns[-3:]) == ["ci_method", "clipped", "small_sample"]
+
+
 # ------------------------------------------------------------------------------------- CSAT
 def test_csat_is_top_two_box_not_mean():
     # 2 of 5 answers are 4-5 -> 40 %; the mean (3.0) is reported separately.
@@ -181,6 +228,44 @@ def test_csat_boundaries_and_bounds():
     assert row["n"] == 0 and np.isnan(row["csat"]) and np.isnan(row["mean"])
 
 
+def test_csat_wilson_wald_and_default_by_hand():
+    # 8 of 10 satisfied, z = 1.96
+    z, n, p = Z95, 10, 0.8
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    answers = pd.DataFrame({"csat": [5] * 5 + [4] * 3 + [2] * 2})
+    wilson = csat_table(answers, method="wilson").iloc[0]
+    assert wilson["ci_low"] == pytest.approx(100 * (centre - half)) and wilson["ci_high"] == pytest.approx(
+        100 * (centre + half)
+    )
+    assert wilson["ci_low"] == pytest.approx(49.0162, abs=1e-3) and wilson["ci_high"] == pytest.approx(
+        94.3318, abs=1e-3
+    )
+    assert wilson["ci_method"] == "wilson" and not wilson["clipped"]
+    wald = csat_table(answers, method="wald").iloc[0]
+    assert wald["ci_low"] == pytest.approx(100 * (p - z * math.sqrt(p * (1 - p) / n)))  # 55.21
+    assert wald["ci_high"] == 100.0 and wald["clipped"]  # 104.79 cut to 100
+    default = csat_table(answers).iloc[0]
+    n_adj = n + z**2
+    p_adj = (8 + z**2 / 2) / n_adj
+    assert default["ci_method"] == "agresti_coull"
+    assert default["ci_low"] == pytest.approx(100 * (p_adj - z * math.sqrt(p_adj * (1 - p_adj) / n_adj)))
+    # Wilson stays inside [0, 100] even for 0 of 3 or 3 of 3
+    for scores in ([5, 4, 5], [1, 2, 3]):
+        row = csat_table(pd.DataFrame({"csat": scores}), method="wilson").iloc[0]
+        assert 0 <= row["ci_low"] < row["ci_high"] <= 100 and not row["clipped"]
+
+
+def test_unknown_interval_methods_are_parameter_errors():
+    with pytest.raises(ParameterError) as info:
+        nps_table(pd.DataFrame({"nps": [9]}), method="wilson")
+    assert "adjusted_wald" in info.value.message("en")
+    with pytest.raises(ParameterError):
+        csat_table(pd.DataFrame({"csat": [5]}), method="t")
+    with pytest.raises(ParameterError):
+        ces_table(pd.DataFrame({"ces": [5]}), method="bootstrap")
+
+
 # ------------------------------------------------------------------------------------- CES
 def test_ces_declared_scales_are_enforced():
     df = pd.DataFrame({"ces": [1, 2, 3]})
@@ -191,6 +276,7 @@ def test_ces_declared_scales_are_enforced():
     assert row["ci_high"] == pytest.approx(2 + stats.t.ppf(0.975, 2) / math.sqrt(3))
     assert row["easy_share"] == pytest.approx(200 / 3)  # answers 1-2 = low effort on CES 1.0
     assert row["scale"] == "ces1"
+    assert row["ci_method"] == "t" and row["clipped"]  # 2 - 2.48 < 1: cut at the bottom of the scale
     with pytest.raises(DataError):
         ces_table(pd.DataFrame({"ces": [2, 6]}), scale="ces1")  # 6 is impossible on 1-5
     with pytest.raises(DataError):
