@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, digamma, gammaln, hyp2f1
 
 from kit.core.cache import cached, frame_key
 from kit.core.errors import DataError, ParameterError, Text
@@ -253,9 +253,16 @@ def _frt(
     return x, tx, T
 
 
-def _fit(neg_ll: Any, start: np.ndarray) -> Any:
+def _fit(neg_ll: Any, start: np.ndarray, jac: Any = None) -> Any:
+    """Maximise a log-likelihood over log-parameters, to the maximum and not to the optimiser's default stop.
+
+    With the analytic gradient (``jac``) L-BFGS-B runs until the projected gradient is below
+    1e-8 (its default stops at a relative change of 2e-9 in the objective, which on a sample the
+    size of CDNOW leaves the parameters wrong in the third decimal).
+    """
     bounds = [_LOG_BOUNDS] * len(start)
-    return minimize(neg_ll, np.log(start), method="L-BFGS-B", bounds=bounds, options={"maxiter": 2000})
+    return minimize(neg_ll, np.log(start), jac=jac, method="L-BFGS-B", bounds=bounds,
+                    options={"maxiter": 20000, "ftol": 1e-15, "gtol": 1e-8})
 
 
 def _arrays(*values: Any) -> list[np.ndarray]:
@@ -274,6 +281,24 @@ def _bgnbd_ll(params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray) 
     ln_a2 = betaln(a, b + x) - betaln(a, b) - (r + x) * np.log(alpha + T)
     ln_a3 = betaln(a + 1, b + xs - 1) - betaln(a, b) - (r + x) * np.log(alpha + tx)
     return ln_a1 + np.logaddexp(ln_a2, np.where(rep, ln_a3, -np.inf))
+
+
+def _bgnbd_grad(params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """Gradient of the summed log-likelihood of FHL (2005) eq. 6 with respect to (r, α, a, b)."""
+    r, alpha, a, b = params
+    rep = x > 0
+    xs = np.where(rep, x, 1.0)
+    ln_a2 = betaln(a, b + x) - betaln(a, b) - (r + x) * np.log(alpha + T)
+    ln_a3 = np.where(rep, betaln(a + 1, b + xs - 1) - betaln(a, b) - (r + x) * np.log(alpha + tx), -np.inf)
+    total = np.logaddexp(ln_a2, ln_a3)
+    w2, w3 = np.exp(ln_a2 - total), np.exp(ln_a3 - total)  # shares of the two terms (w3 = 0 where x = 0)
+    ab = digamma(a + b)
+    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w2 * np.log(alpha + T) - w3 * np.log(alpha + tx)
+    d_alpha = r / alpha - w2 * (r + x) / (alpha + T) - w3 * (r + x) / (alpha + tx)
+    d_a = w2 * (ab - digamma(a + b + x)) + w3 * (digamma(a + 1) - digamma(a + b + xs) - digamma(a) + ab)
+    d_b = (w2 * (digamma(b + x) - digamma(a + b + x)) + w3 * (digamma(b + xs - 1) - digamma(a + b + xs))
+           - digamma(b) + ab)
+    return np.array([d_r.sum(), d_alpha.sum(), d_a.sum(), d_b.sum()])
 
 
 @dataclass(frozen=True)
@@ -424,7 +449,12 @@ def fit_bgnbd(
         value = -np.sum(_bgnbd_ll(np.exp(log_params), x, tx, T))
         return float(value) if np.isfinite(value) else 1e300
 
-    res = _fit(neg_ll, init)
+    def neg_grad(log_params: np.ndarray) -> np.ndarray:
+        params = np.exp(log_params)
+        grad = -_bgnbd_grad(params, x, tx, T) * params  # chain rule: d/d log p = p d/dp
+        return np.where(np.isfinite(grad), grad, 0.0)
+
+    res = _fit(neg_ll, init, jac=neg_grad)
     r, alpha, a, b = np.exp(res.x)
     return BgNbd(float(r), float(alpha), float(a), float(b), float(-res.fun), int(len(x)), bool(res.success))
 
@@ -445,6 +475,16 @@ def _gg_ll(params: np.ndarray, x: np.ndarray, z: np.ndarray) -> np.ndarray:
         + px * np.log(x)
         - (px + q) * np.log(g + x * z)
     )
+
+
+def _gg_grad(params: np.ndarray, x: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Gradient of the summed Gamma-Gamma log-likelihood with respect to (p, q, γ)."""
+    p, q, g = params
+    px = p * x
+    d_p = x * (digamma(px + q) - digamma(px) + np.log(z) + np.log(x) - np.log(g + x * z))
+    d_q = digamma(px + q) - digamma(q) + np.log(g) - np.log(g + x * z)
+    d_g = q / g - (px + q) / (g + x * z)
+    return np.array([d_p.sum(), d_q.sum(), d_g.sum()])
 
 
 @dataclass(frozen=True)
@@ -549,7 +589,12 @@ def fit_gamma_gamma(
         value = -np.sum(_gg_ll(np.exp(log_params), xr, zr))
         return float(value) if np.isfinite(value) else 1e300
 
-    res = _fit(neg_ll, init)
+    def neg_grad(log_params: np.ndarray) -> np.ndarray:
+        params = np.exp(log_params)
+        grad = -_gg_grad(params, xr, zr) * params
+        return np.where(np.isfinite(grad), grad, 0.0)
+
+    res = _fit(neg_ll, init, jac=neg_grad)
     p, q, g = np.exp(res.x)
     return GammaGamma(float(p), float(q), float(g), float(-res.fun), int(rep.sum()), bool(res.success))
 

@@ -69,6 +69,32 @@ def test_bgnbd_reproduces_published_cdnow_estimates(bgnbd, cdnow):
     assert bgnbd.log_likelihood == pytest.approx(-9582.4, abs=0.05)
 
 
+def test_fits_stop_at_the_likelihood_maximum(bgnbd, cdnow):
+    """The analytic gradient is right, it is ~0 at the solution, and the solution does not depend on the start."""
+    from kit.loyalty.clv import _bgnbd_grad, _gg_grad
+
+    x, tx, T = (cdnow[c].to_numpy(float) for c in ("x", "t_x", "T"))
+    theta = np.array([bgnbd.r, bgnbd.alpha, bgnbd.a, bgnbd.b])
+    grad = _bgnbd_grad(theta, x, tx, T)
+    for k in range(4):  # against central differences of the log-likelihood
+        step = np.zeros(4)
+        step[k] = 1e-6 * theta[k]
+        numeric = (_bgnbd_ll(theta + step, x, tx, T).sum() - _bgnbd_ll(theta - step, x, tx, T).sum()) / (2 * step[k])
+        assert grad[k] == pytest.approx(numeric, rel=1e-4, abs=1e-3)
+    assert np.all(np.abs(grad * theta) < 1e-3)  # d LL / d log(parameter) at the maximum
+    # published (FHL 2005): r = .243, alpha = 4.414, a = .793, b = 2.426 -- exactly, to the paper's decimals
+    assert [round(v, 3) for v in theta] == [0.243, 4.414, 0.793, 2.426]
+    other = fit_bgnbd(cdnow, frequency_col="x", recency_col="t_x", T_col="T", start=(2.0, 10.0, 2.0, 5.0))
+    assert np.allclose([other.r, other.alpha, other.a, other.b], theta, atol=1e-4)  # to 4 decimals
+    gg = fit_gamma_gamma(cdnow, frequency_col="x", monetary_col="zbar")
+    rep = cdnow["x"] > 0
+    g = _gg_grad(
+        np.array([gg.p, gg.q, gg.gamma]), cdnow.loc[rep, "x"].to_numpy(float), cdnow.loc[rep, "zbar"].to_numpy(float)
+    )
+    assert np.all(np.abs(g) < 1e-4)
+    assert [round(v, 2) for v in (gg.p, gg.q, gg.gamma)] == [6.25, 3.74, 15.45]
+
+
 def test_bgnbd_published_individual_forecast(bgnbd):
     # FHL (2005) / Fader-Hardie-Lee Excel note 004: a customer with x = 2, t_x = 30.43, T = 38.86
     # (CDNOW customer 0001) is expected to make 1.226 purchases in the next 39 weeks.
