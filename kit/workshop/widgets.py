@@ -293,7 +293,8 @@ class CustomerTypesForm(_Form):
         Features already linked in the workspace are always offered.
     kano : mapping, optional
         Feature code -> KANO category found by the survey analysis (``KanoResult.categories``):
-        picking a feature whose category is empty fills it in.
+        a need linked to such a feature whose category is empty shows that category (written on
+        Save), and picking a feature fills it in.
     names : mapping, optional
         Display names of features the catalogue does not know (feature code -> name).
 
@@ -401,7 +402,7 @@ class CustomerTypesForm(_Form):
             ),
             "kano": w.Dropdown(
                 options=[("—", _NONE), *((label_of("kano.category", c, self.lang), c) for c in CATEGORIES)],
-                value=kano if kano in CATEGORIES else _NONE,
+                value=kano if kano in CATEGORIES else self.kano.get(feature or "", _NONE),
                 layout=w.Layout(width="11em"),
             ),
             "remove": w.Button(description=self._tx("button.remove_need"), icon="trash", layout=w.Layout(width="8em")),
