@@ -63,7 +63,8 @@ bench: sample
 WORKSHOP_LANG ?= zh
 
 lab: setup
-	$(BIN)/jupyter lab notebooks/ --LabApp.app_settings_dir=$(CURDIR)/kit/workshop/assets/lab/$(WORKSHOP_LANG)
+	$(BIN)/jupyter lab notebooks/ --LabApp.app_settings_dir=$(CURDIR)/kit/workshop/assets/lab/$(WORKSHOP_LANG) \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The workshop forms as a web app (no code visible) on the demo workspace and the sample data;
 # for a client: kit workshop workspaces/<client> --data <client data> --lang zh
