@@ -41,6 +41,7 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api")
+sync_api.expect.set_options(timeout=30_000)  # a shared machine under a full test run is slow to answer
 
 
 def _free_port() -> int:
@@ -189,8 +190,12 @@ def test_page_language_title_and_handout_links(page, server):
 
 def test_customer_types_need_picked_from_the_survey_list(page, server):
     expect = sync_api.expect
+    rows = page.locator(".kit-need-row")
+    expect(rows.first).to_be_visible()
+    before = rows.count()
     page.locator(".kit-add-need").click()
-    row = page.locator(".kit-need-row").last
+    expect(rows).to_have_count(before + 1)  # the new row is drawn by the kernel's answer
+    row = rows.last
     row.locator(".kit-need-feature select").select_option(label="礼品包装")
     expect(row.locator(".kit-need-need_zh input")).to_have_value("礼品包装")
     page.locator(".kit-customer-types-form .kit-save").click()
