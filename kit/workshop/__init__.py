@@ -125,6 +125,7 @@ _EXPORTS: dict[str, str] = {
     "load_standards": "workspace",
     "must_be_needs": "customer_types",
     "needs_to_text": "widgets",
+    "open_app": "app",
     "open_workshop": "session",
     "open_workspace": "workspace",
     "parse_hours": "calendar",

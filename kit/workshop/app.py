@@ -67,6 +67,7 @@ __all__ = [
     "WorkshopApp",
     "app_settings",
     "load_app_data",
+    "open_app",
 ]
 
 #: The app notebook served by ``kit workshop`` (package data of the kit).
@@ -429,3 +430,29 @@ class WorkshopApp:
         from IPython.display import display
 
         display(self.widget)
+
+
+def open_app(settings: AppSettings, **kwargs: Any) -> Any:
+    """:class:`WorkshopApp` for ``settings``; a problem the facilitator can fix is shown as its message instead.
+
+    A workspace file edited by hand with a mistake, a missing workspace or an unreadable data
+    folder raises a :class:`~kit.core.errors.KitError`; on a page without code a traceback would
+    help nobody, so the page shows the message (what, where, what to do) in the page's language.
+
+    Examples
+    --------
+    >>> page = open_app(AppSettings(workspace=Path("/no/such/workspace"), lang="en"))
+    >>> "the workspace folder does not exist" in page.value
+    True
+    """
+    from kit.core.errors import KitError
+
+    try:
+        return WorkshopApp(settings, **kwargs)
+    except KitError as exc:
+        import ipywidgets as w
+
+        text = escape(exc.message(check_lang(settings.lang)))
+        return w.HTML(f'<div class="kit-status kit-status-error" style="color:#b42318">{text}</div>').add_class(
+            "kit-app-error"
+        )

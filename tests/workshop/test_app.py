@@ -102,3 +102,11 @@ def test_period_and_as_of(small_chain_dir):
     january = load_app_data(small_chain_dir, (date(2026, 1, 1), date(2026, 1, 31)))
     assert len(january.complaints) < len(whole.complaints)
     assert january.as_of <= pd.Timestamp("2026-01-31 23:59:59") < whole.as_of
+
+
+def test_a_broken_workspace_file_is_shown_as_its_message(ws):
+    from kit.workshop.app import open_app
+
+    ws.standards_path.write_text("sla:\n- metric: first_response\n  target_minutes: soon\n", encoding="utf-8")
+    page = open_app(AppSettings(workspace=ws.path, lang="zh"))
+    assert "standards.yaml" in page.value and "应该是数字" in page.value and "Traceback" not in page.value
