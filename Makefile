@@ -9,7 +9,7 @@ SAMPLE := data/sample
 PERIOD ?= 2026-01-01..2026-12-31
 RUN    ?= reports/demo
 
-.PHONY: setup sample demo test lint format bench lab clean
+.PHONY: setup sample demo test lint format bench lab workshop clean
 
 setup: $(STAMP)
 
@@ -58,8 +58,19 @@ bench: sample
 	$(BIN)/python benchmarks/bench_audit.py
 	$(BIN)/python benchmarks/bench_batch.py --naive-sample 4
 
+# JupyterLab on notebooks/, its menus in the workshop language (WORKSHOP_LANG=zh|en, default zh):
+# the kit's settings folder holds an overrides.json that sets JupyterLab's display language.
+WORKSHOP_LANG ?= zh
+
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ --LabApp.app_settings_dir=$(CURDIR)/kit/workshop/assets/lab/$(WORKSHOP_LANG) \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The workshop forms as a web app (no code visible) on the demo workspace and the sample data;
+# for a client: kit workshop workspaces/<client> --data <client data> --lang zh
+workshop: sample
+	test -d $(WORKSPACE) || $(BIN)/kit workspace new demo --root $(RUN)/workspaces
+	$(BIN)/kit workshop $(WORKSPACE) --data $(SAMPLE) --lang $(WORKSHOP_LANG)
 
 clean:
 	rm -rf $(VENV) reports $(SAMPLE)

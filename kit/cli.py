@@ -7,6 +7,7 @@ Sub-commands::
                  [--retries N] [--workers N] [--executor dask --scheduler tcp://HOST:PORT] [--no-pdf]
     kit validate FILE --kind complaints [--mapping m.yaml] [--lang zh|en]
     kit workspace new NAME
+    kit workshop WORKSPACE [--lang zh|en] [--port N] [--data DIR]
 
 Problems a user can fix are printed as one message (no traceback) and the exit code says what
 happened: 0 clean, 1 ran but something failed or was rejected, 2 input unusable.
@@ -24,6 +25,7 @@ from pathlib import Path
 from kit import __version__
 from kit.core.errors import EXIT_PARTIAL, EXIT_UNUSABLE, KitError
 from kit.intake.validate import add_parser as add_validate
+from kit.workshop.serve import add_workshop_parser
 
 
 def _lang_default() -> str:
@@ -241,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.set_defaults(func=_cmd_workspace_new)
 
     add_validate(sub)
+    add_workshop_parser(sub, _lang_default())
     return parser
 
 

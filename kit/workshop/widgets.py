@@ -1,10 +1,24 @@
-"""ipywidgets forms that edit a client workspace during the workshop (notebooks 01 and 02).
+"""ipywidgets forms that edit a client workspace during the workshop (notebooks 01 and 02, the forms app).
 
 papermill keeps widget state only as a snapshot of the end of a run, so the forms never rely on
 it: **Save** validates what was typed through the workspace's pydantic model and writes the YAML
 file atomically with :mod:`kit.workshop.workspace` (previous version kept in ``.history/``).  A mistake is
 shown in ``form.status`` as one message in the form's language naming the field, and the file is
 left unchanged.
+
+What a participant types is what they mean:
+
+* **percentages are typed as percentages** -- "95" in *required %* is 95 %, and "120" is refused
+  with "must be at most 100 %" (not with the 0–1 bound of the file, which stores 0.95);
+* **dates are typed and shown as YYYY-MM-DD** (a text field, not the browser's date picker,
+  whose format follows the browser's locale);
+* **key needs are picked from lists** -- the survey feature from the survey's features (or those
+  the workspace and the catalogue know), the KANO category from a drop-down; picking a feature
+  fills in its name and, when the survey was analysed, its category.
+
+Code around a form can react to a save without re-running cells: ``form.on_save(callback)``
+calls ``callback(model)`` with the saved model after every successful save (the forms app
+recomputes the SMART verdicts, the standards card and the KANO-linked needs this way).
 
 Both forms expose the same small API, so tests (and notebooks) can drive them without a browser::
 
@@ -30,16 +44,19 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from typing import Any
 
 import ipywidgets as w
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 from kit.core.errors import KitError
 from kit.core.i18n import check_lang, label_of, labels, t
-from kit.core.validation import problem_text
+from kit.core.validation import invalid, problem_text
 from kit.workshop.customer_types import CustomerTypes
+from kit.workshop.kano import CATEGORIES, feature_label
 from kit.workshop.standards import ANY, ROLES, ServiceStandards
 from kit.workshop.workspace import (
     Workspace,
@@ -53,6 +70,8 @@ from kit.workshop.workspace import (
 __all__ = ["CustomerTypesForm", "StandardsForm", "needs_to_text", "text_to_needs"]
 
 _WIDE = w.Layout(width="95%")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NONE = ""  # the value of the "—" (nothing chosen) entry of a drop-down
 
 
 def _ws(workspace: Workspace | str) -> Workspace:
@@ -67,13 +86,68 @@ def _blank_none(text: Any) -> Any:
     return None if s == "" else s
 
 
+def _number(text: Any) -> Any:
+    """A number typed in a text field (``1,000`` and full-width commas allowed); else the text itself."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return float(text)
+    s = _blank_none(text)
+    if s is None:
+        return None
+    try:
+        return float(s.replace(",", "").replace("，", ""))
+    except ValueError:
+        return s  # pydantic names the field and says it is not a number
+
+
 def _status_html(kind: str, text: str) -> str:
     colour = {"ok": "#1a7f37", "error": "#b42318", "info": "#444444"}[kind]
-    return f'<div style="color:{colour}; white-space:pre-wrap">{text}</div>'
+    return f'<div class="kit-status kit-status-{kind}" style="color:{colour}; white-space:pre-wrap">{text}</div>'
+
+
+def _as_custom(error: dict[str, Any]) -> PydanticCustomError:
+    """A pydantic error (an item of ``errors()``) as a custom error of the same type and context."""
+    context = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
+    message = str(error.get("msg", "")).replace("{", "{{").replace("}", "}}")
+    return PydanticCustomError(str(error.get("type", "value_error")), message, context)
+
+
+def _validate(model: type[BaseModel], data: dict[str, Any], problems: list[dict[str, Any]]) -> Any:
+    """``model.model_validate(data)``, with the form's own ``problems`` reported as validation errors too.
+
+    ``problems`` are line errors (``loc``, ``type`` as a :class:`PydanticCustomError`, ``input``) the
+    form found before the model (a percentage above 100, a date not written YYYY-MM-DD); pydantic's
+    errors at the same place are left out, so each field is named once, in the form's terms.
+    """
+    if not problems:
+        return model.model_validate(data)
+    try:
+        model.model_validate(data)
+        errors: list[dict[str, Any]] = []
+    except ValidationError as exc:
+        errors = exc.errors()
+    places = {tuple(p["loc"]) for p in problems}
+    line_errors = list(problems) + [
+        {"type": _as_custom(e), "loc": tuple(e["loc"]), "input": e.get("input")}
+        for e in errors
+        if tuple(e["loc"]) not in places
+    ]
+    raise ValidationError.from_exception_data(model.__name__, line_errors)
+
+
+def _percent(value: Any, loc: tuple, problems: list[dict[str, Any]], *, zero_ok: bool = False) -> Any:
+    """A percentage typed by a person (95 = 95 %) as a share 0–1; a value outside the range is a problem."""
+    number = _number(value)
+    if not isinstance(number, float):
+        return number  # None or text: the model says what is wrong
+    if number > 100:
+        problems.append({"type": invalid("widgets.invalid.percent_max"), "loc": loc, "input": value})
+    elif number < 0 or (number == 0 and not zero_ok):
+        problems.append({"type": invalid("widgets.invalid.percent_min"), "loc": loc, "input": value})
+    return number / 100.0
 
 
 class _Form:
-    """Shared parts: language, status line, Save button, error formatting."""
+    """Shared parts: language, status line, Save button, error formatting, save callbacks."""
 
     lang: str
 
@@ -82,9 +156,19 @@ class _Form:
         self.workspace = _ws(workspace)
         self.status = w.HTML(value="")
         self.save_button = w.Button(description=t("widgets.button.save", lang), button_style="primary", icon="save")
+        self.save_button.add_class("kit-save")
         self.save_button.on_click(lambda _b: self.save())
         #: The message of the last failed save (plain text), or "" after a successful one.
         self.last_error = ""
+        self._on_save: list[Callable[[Any], Any]] = []
+
+    def on_save(self, callback: Callable[[Any], Any]) -> None:
+        """Call ``callback(model)`` with the saved model after every successful save.
+
+        The status line then says that the page was updated instead of asking to re-run cells.
+        An exception in a callback is shown in the status line; the file stays saved.
+        """
+        self._on_save.append(callback)
 
     def _tx(self, key: str, **values: Any) -> str:
         return t(f"widgets.{key}", self.lang, **values)
@@ -117,10 +201,25 @@ class _Form:
         self.last_error = exc.message(self.lang)
         self.status.value = _status_html("error", escape(self.last_error))
 
-    def _show_saved(self, path: Any) -> None:
+    def _saved(self, value: Any, path: Any) -> None:
+        """Run the save callbacks, then say what happened."""
         self.last_error = ""
-        text = self._tx("status.saved", file=str(path)) + "\n" + self._tx("status.rerun")
-        self.status.value = _status_html("ok", escape(text))
+        text = self._tx("status.saved", file=str(path))
+        if not self._on_save:
+            self.status.value = _status_html("ok", escape(text + "\n" + self._tx("status.rerun")))
+            return
+        try:
+            for callback in self._on_save:
+                callback(value)
+        except KitError as exc:
+            self.status.value = _status_html("error", escape(text + "\n" + exc.message(self.lang)))
+            return
+        except Exception as exc:  # a bug in a page's callback: the file is saved, say so
+            self.status.value = _status_html(
+                "error", escape(text + "\n" + self._tx("status.update_failed", error=f"{type(exc).__name__}: {exc}"))
+            )
+            return
+        self.status.value = _status_html("ok", escape(text + "\n" + self._tx("status.updated")))
 
     def _ipython_display_(self) -> None:  # pragma: no cover - only in a live notebook
         from IPython.display import display
@@ -135,7 +234,15 @@ _NEED_SEP = re.compile(r"\s*\|\s*")
 
 
 def needs_to_text(needs: list[dict[str, Any]]) -> str:
-    """Key needs as lines ``need_zh | need_en | feature | kano`` (empty trailing parts left out)."""
+    """Key needs as lines ``need_zh | need_en | feature | kano`` (empty trailing parts left out).
+
+    The text form of the needs (for e-mails and quick edits); the form itself edits them as rows.
+
+    Examples
+    --------
+    >>> needs_to_text([{"need_zh": "快", "need_en": "fast", "feature": "fast_response", "kano": "M"}])
+    '快 | fast | fast_response | M'
+    """
     lines = []
     for n in needs:
         parts = [n.get("need_zh") or "", n.get("need_en") or "", n.get("feature") or "", n.get("kano") or ""]
@@ -146,7 +253,13 @@ def needs_to_text(needs: list[dict[str, Any]]) -> str:
 
 
 def text_to_needs(text: str) -> list[dict[str, Any]]:
-    """The inverse of :func:`needs_to_text`; blank lines are skipped."""
+    """The inverse of :func:`needs_to_text`; blank lines are skipped.
+
+    Examples
+    --------
+    >>> text_to_needs("快 | fast")[0]["need_en"]
+    'fast'
+    """
     needs = []
     for line in str(text).splitlines():
         if not line.strip():
@@ -158,6 +271,15 @@ def text_to_needs(text: str) -> list[dict[str, Any]]:
     return needs
 
 
+def _share(text: Any) -> Any:
+    """A share typed as ``0.3`` or ``30%`` / ``30 %`` (-> 0.3); empty -> None; anything else as typed."""
+    s = _blank_none(text)
+    if s is not None and s.endswith(("%", "％")):
+        number = _number(s.rstrip("%％").strip())
+        return number / 100.0 if isinstance(number, float) else s
+    return s
+
+
 class CustomerTypesForm(_Form):
     """Add, edit and remove the customer types of a workspace (``customer_types.yaml``).
 
@@ -165,6 +287,16 @@ class CustomerTypesForm(_Form):
     ----------
     workspace : Workspace or path
     lang : {"zh", "en"}
+    features : iterable of str, optional
+        The survey's KANO feature codes (e.g. :func:`kit.workshop.kano.kano_features` of the
+        survey), offered in each need's *feature* list.  Default: the features of the catalogue.
+        Features already linked in the workspace are always offered.
+    kano : mapping, optional
+        Feature code -> KANO category found by the survey analysis (``KanoResult.categories``):
+        a need linked to such a feature whose category is empty shows that category (written on
+        Save), and picking a feature fills it in.
+    names : mapping, optional
+        Display names of features the catalogue does not know (feature code -> name).
 
     Attributes
     ----------
@@ -173,22 +305,37 @@ class CustomerTypesForm(_Form):
     selector : ipywidgets.Select
         The list of types; its value is the position of the selected type.
     fields : dict[str, ipywidgets.Widget]
-        ``id, name_zh, name_en, relation, directness, description_zh, description_en, key_needs``
-        (one need per line, see :func:`needs_to_text`), ``share`` (text, empty = none),
-        ``share_basis``, ``priority``.
-    add_button, remove_button, save_button : ipywidgets.Button
+        ``id, name_zh, name_en, relation, directness, description_zh, description_en``,
+        ``share`` (text: ``0.3`` or ``30 %``, empty = none), ``share_basis``, ``priority``.
+    need_rows : list of dict[str, ipywidgets.Widget]
+        The key needs of the selected type, one row each: ``need_zh``, ``need_en`` (Text),
+        ``feature`` and ``kano`` (Dropdown, ``""`` = none), ``remove`` (Button).
+    add_button, remove_button, add_need_button, save_button : ipywidgets.Button
     status : ipywidgets.HTML
     rows : list of dict
         The working copy (what Save validates and writes).
     """
 
-    def __init__(self, workspace: Workspace | str, lang: str = "zh") -> None:
+    def __init__(
+        self,
+        workspace: Workspace | str,
+        lang: str = "zh",
+        *,
+        features: Iterable[str] | None = None,
+        kano: Mapping[str, Any] | None = None,
+        names: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(workspace, lang)
         types = load_customer_types(self.workspace, default_if_missing=True)
         self.version = types.version
         self.rows: list[dict[str, Any]] = [ct.model_dump(mode="json") for ct in types.types]
         self._current: int | None = None
         self._loading = False
+        self.names = dict(names or {})
+        self.kano = {str(k): str(v) for k, v in dict(kano or {}).items() if v is not None and str(v) in CATEGORIES}
+        linked = [n.get("feature") for r in self.rows for n in r.get("key_needs") or [] if n.get("feature")]
+        offered = list(features) if features is not None else list(labels("kano.feature", self.lang))
+        self.features: list[str] = list(dict.fromkeys([*map(str, offered), *linked]))
 
         def dd(group: str, key: str) -> w.Dropdown:
             return w.Dropdown(
@@ -202,32 +349,108 @@ class CustomerTypesForm(_Form):
             "relation": dd("customers.relation", "relation"),
             "directness": dd("customers.directness", "directness"),
             "priority": dd("customers.priority", "priority"),
-            "share": w.Text(description=self._tx("field.share"), placeholder="0.25"),
+            "share": w.Text(description=self._tx("field.share"), placeholder=self._tx("help.share")),
             "share_basis": w.Dropdown(
                 options=[(self._tx(f"option.{k}"), k) for k in ("volume", "revenue")],
                 description=self._tx("field.share_basis"),
             ),
             "description_zh": w.Textarea(description=self._tx("field.description_zh"), layout=_WIDE),
             "description_en": w.Textarea(description=self._tx("field.description_en"), layout=_WIDE),
-            "key_needs": w.Textarea(
-                description=self._tx("field.key_needs"),
-                placeholder=self._tx("help.key_needs"),
-                layout=w.Layout(width="95%", height="8em"),
-            ),
         }
-        for f in self.fields.values():
+        for key, f in self.fields.items():
             f.style = {"description_width": "9em"}
+            f.add_class(f"kit-field-{key}")
+        self.need_rows: list[dict[str, w.Widget]] = []
+        self._needs_box = w.VBox([])
+        self.add_need_button = w.Button(description=self._tx("button.add_need"), icon="plus")
+        self.add_need_button.add_class("kit-add-need")
+        self.add_need_button.on_click(lambda _b: self.add_need())
         self.selector = w.Select(options=[], rows=12, layout=w.Layout(width="18em"))
+        self.selector.add_class("kit-type-list")
         self.selector.observe(self._on_select, names="value")
         self.add_button = w.Button(description=self._tx("button.add"), icon="plus")
         self.remove_button = w.Button(description=self._tx("button.remove"), icon="trash")
         self.add_button.on_click(lambda _b: self.add())
         self.remove_button.on_click(lambda _b: self.remove())
-        help_line = w.HTML(f"<small>{escape(self._tx('help.key_needs'))}</small>")
-        editor = w.VBox([*self.fields.values(), help_line], layout=w.Layout(width="100%"))
+        needs_head = w.HTML(
+            f"<b>{escape(self._tx('field.key_needs'))}</b> <small>{escape(self._tx('help.key_needs'))}</small>"
+        )
+        editor = w.VBox(
+            [*self.fields.values(), needs_head, self._needs_box, self.add_need_button], layout=w.Layout(width="100%")
+        )
         buttons = w.HBox([self.add_button, self.remove_button, self.save_button])
         self.widget = w.VBox([w.HBox([self.selector, editor]), buttons, self.status])
+        self.widget.add_class("kit-customer-types-form")
         self._refresh_options(0 if self.rows else None)
+
+    # -- the key needs of the selected type ------------------------------------------------
+    def _feature_options(self, current: str | None) -> list[tuple[str, str]]:
+        codes = list(self.features)
+        if current and current not in codes:  # keep a code the list does not know
+            codes.append(current)
+        return [("—", _NONE), *((feature_label(f, self.lang, self.names), f) for f in codes)]
+
+    def add_need(
+        self, need_zh: str = "", need_en: str = "", feature: str | None = None, kano: str | None = None
+    ) -> dict[str, w.Widget]:
+        """Add a key-need row to the selected type (written to the file only on Save)."""
+        row: dict[str, w.Widget] = {
+            "need_zh": w.Text(value=need_zh or "", placeholder=self._tx("field.need_zh"), layout=w.Layout(width="30%")),
+            "need_en": w.Text(value=need_en or "", placeholder=self._tx("field.need_en"), layout=w.Layout(width="30%")),
+            "feature": w.Dropdown(
+                options=self._feature_options(feature), value=feature or _NONE, layout=w.Layout(width="16em")
+            ),
+            "kano": w.Dropdown(
+                options=[("—", _NONE), *((label_of("kano.category", c, self.lang), c) for c in CATEGORIES)],
+                value=kano if kano in CATEGORIES else self.kano.get(feature or "", _NONE),
+                layout=w.Layout(width="11em"),
+            ),
+            "remove": w.Button(description=self._tx("button.remove_need"), icon="trash", layout=w.Layout(width="8em")),
+        }
+        for key, widget in row.items():
+            widget.add_class(f"kit-need-{key}")
+        box = w.HBox(list(row.values()))
+        box.add_class("kit-need-row")
+        row["feature"].observe(lambda change, r=row: self._on_feature(r, change["new"]), names="value")
+        row["remove"].on_click(lambda _b, r=row, b=box: self._remove_need(r, b))
+        self.need_rows.append(row)
+        self._needs_box.children = (*self._needs_box.children, box)
+        return row
+
+    def _on_feature(self, row: dict[str, w.Widget], feature: str) -> None:
+        """A feature was picked: fill in its name and its survey category where they are empty."""
+        if self._loading or not feature:
+            return
+        if not str(row["need_zh"].value).strip():
+            row["need_zh"].value = self.names.get(feature) or label_of("kano.feature", feature, "zh")
+        if not str(row["need_en"].value).strip():
+            row["need_en"].value = label_of("kano.feature", feature, "en")
+        if not row["kano"].value and feature in self.kano:
+            row["kano"].value = self.kano[feature]
+
+    def _remove_need(self, row: dict[str, w.Widget], box: w.Widget) -> None:
+        if row in self.need_rows:
+            self.need_rows.remove(row)
+        self._needs_box.children = tuple(c for c in self._needs_box.children if c is not box)
+
+    def _needs(self) -> list[dict[str, Any]]:
+        needs = []
+        for row in self.need_rows:
+            need = {
+                "need_zh": str(row["need_zh"].value).strip(),
+                "need_en": str(row["need_en"].value).strip(),
+                "feature": row["feature"].value or None,
+                "kano": row["kano"].value or None,
+            }
+            if need["need_zh"] or need["need_en"] or need["feature"]:
+                needs.append(need)
+        return needs
+
+    def _load_needs(self, needs: list[dict[str, Any]]) -> None:
+        self.need_rows = []
+        self._needs_box.children = ()
+        for n in needs:
+            self.add_need(n.get("need_zh") or "", n.get("need_en") or "", n.get("feature"), n.get("kano"))
 
     # -- moving between the list and the fields --------------------------------------------
     def _label(self, row: dict[str, Any]) -> str:
@@ -248,12 +471,11 @@ class CustomerTypesForm(_Form):
         for key, field in self.fields.items():
             if row is None:
                 field.value = field.options[0][1] if isinstance(field, w.Dropdown) else ""
-            elif key == "key_needs":
-                field.value = needs_to_text(row.get("key_needs") or [])
             elif key == "share":
                 field.value = "" if row.get("share") is None else f"{row['share']:g}"
             else:
                 field.value = row.get(key) or (field.options[0][1] if isinstance(field, w.Dropdown) else "")
+        self._load_needs(row.get("key_needs") or [] if row is not None else [])
         self._loading = False
 
     def _commit(self) -> None:
@@ -262,14 +484,13 @@ class CustomerTypesForm(_Form):
             return
         row = self.rows[self._current]
         for key, field in self.fields.items():
-            if key == "key_needs":
-                row["key_needs"] = text_to_needs(field.value)
-            elif key == "share":
-                row["share"] = _blank_none(field.value)
+            if key == "share":
+                row["share"] = _share(field.value)
             elif key in ("id", "name_zh", "name_en"):
                 row[key] = str(field.value).strip()
             else:
                 row[key] = field.value
+        row["key_needs"] = self._needs()
 
     def _on_select(self, change: dict[str, Any]) -> None:
         if self._loading:
@@ -349,35 +570,33 @@ class CustomerTypesForm(_Form):
         types, path = saved
         self.rows = [ct.model_dump(mode="json") for ct in types.types]
         self._refresh_labels()
-        self._show_saved(path)
+        self._saved(types, path)
         return True
 
 
 # --------------------------------------------------------------------------------------------
 # service standards
 # --------------------------------------------------------------------------------------------
-def _float_or_text(text: Any) -> Any:
-    s = _blank_none(text)
-    if s is None:
-        return None
-    try:
-        return float(s.replace(",", "").replace("，", ""))
-    except ValueError:
-        return s  # pydantic names the field and says it is not a number
+def _pct_text(share: float | None) -> str:
+    """A share 0–1 as the percentage a person types (0.95 -> "95"; None -> "")."""
+    return "" if share is None else f"{round(share * 100, 4):g}"
 
 
 class StandardsForm(_Form):
-    """Edit the SLA rules, follow-up window, authority limits and SMART targets (``standards.yaml``).
+    """Edit the SLA rules, follow-up window, authority limits and SMART standards (``standards.yaml``).
 
     Attributes
     ----------
     widget : ipywidgets.Widget
     sla_rows : list of dict[str, Widget]
         One per SLA rule: ``metric``, ``channel`` and ``tier`` (``"*"`` = any), ``target_minutes``,
-        ``clock`` (calendar/business), ``required`` (percent, 95 = 95 %), ``remove`` (Checkbox).
+        ``clock`` (calendar/business), ``required`` (a percentage, 95 = 95 %; above 100 is refused),
+        ``remove`` (Checkbox).
     fields : dict[str, Widget]
         ``follow_up_hours``; ``authority_frontline`` / ``_supervisor`` / ``_manager`` (text,
-        empty = no limit); ``smart_<id>_target`` (text) and ``smart_<id>_review_date`` (DatePicker).
+        empty = no limit); per SMART standard ``smart_<id>_target`` (text; at most 100 for a
+        percent unit), ``smart_<id>_required`` (text, a percentage; empty = none) and
+        ``smart_<id>_review_date`` (text, ``YYYY-MM-DD``).
     add_rule_button, save_button : ipywidgets.Button
     status : ipywidgets.HTML
     """
@@ -413,21 +632,38 @@ class StandardsForm(_Form):
             target = w.Text(
                 value="" if s.target is None else f"{s.target:g}",
                 description=self._tx("field.target"),
-                layout=w.Layout(width="14em"),
+                layout=w.Layout(width="13em"),
             )
-            review = w.DatePicker(value=s.review_date, description=self._tx("field.review_date"))
+            required = w.Text(
+                value=_pct_text(s.required_attainment),
+                description=self._tx("field.required"),
+                placeholder="—",
+                layout=w.Layout(width="13em"),
+                style={"description_width": "7em"},
+            )
+            review = w.Text(
+                value="" if s.review_date is None else s.review_date.isoformat(),
+                description=self._tx("field.review_date"),
+                placeholder="YYYY-MM-DD",
+                layout=w.Layout(width="16em"),
+            )
             self.fields[f"smart_{s.id}_target"] = target
+            self.fields[f"smart_{s.id}_required"] = required
             self.fields[f"smart_{s.id}_review_date"] = review
+            unit = label_of("standards.unit", s.unit, lang) if s.unit else ""
             smart_rows.append(
                 w.HBox(
                     [
                         w.Label(s.title(lang), layout=w.Layout(width="24em")),
                         target,
-                        w.Label(label_of("standards.unit", s.unit, lang) if s.unit else ""),
+                        w.Label(unit, layout=w.Layout(width="4em")),
+                        required,
                         review,
                     ]
                 )
             )
+        for key, f in self.fields.items():
+            f.add_class(f"kit-field-{key}")
         head = lambda key: w.HTML(f"<b>{escape(self._tx(key))}</b>")  # noqa: E731
         self.widget = w.VBox(
             [
@@ -444,6 +680,7 @@ class StandardsForm(_Form):
                 self.status,
             ]
         )
+        self.widget.add_class("kit-standards-form")
 
     def _add_rule_row(self, rule: dict[str, Any]) -> dict[str, w.Widget]:
         lang = self.lang
@@ -473,6 +710,8 @@ class StandardsForm(_Form):
             ),
             "remove": w.Checkbox(value=False, description=self._tx("field.remove"), indent=False, layout=small("6em")),
         }
+        for key, widget in row.items():
+            widget.add_class(f"kit-rule-{key}")
         self.sla_rows.append(row)
         if len(self.sla_rows) == 1 or not self._sla_box.children:
             header = w.HBox([w.HTML(f"<b>{escape(self._tx(f'field.{k}'))}</b>", layout=row[k].layout) for k in row])
@@ -494,21 +733,16 @@ class StandardsForm(_Form):
             | rule
         )
 
+    def _field_names(self, loc: tuple) -> list[str]:
+        # the file's 0–1 share is typed as a percentage in the form: name the form's field
+        alias = {"required_attainment": "required"}
+        return [label_of("widgets.field", alias.get(p, p), self.lang) for p in loc if isinstance(p, str)]
+
     def _where(self, loc: tuple) -> str:
         if len(loc) >= 2 and loc[0] == "sla" and isinstance(loc[1], int):
-            return " · ".join(
-                [
-                    self._tx("status.rule", n=loc[1] + 1),
-                    *(label_of("widgets.field", p, self.lang) for p in loc[2:] if isinstance(p, str)),
-                ]
-            )
+            return " · ".join([self._tx("status.rule", n=loc[1] + 1), *self._field_names(loc[2:])])
         if loc and loc[0] == "smart" and len(loc) >= 2 and isinstance(loc[1], int) and loc[1] < len(self.base.smart):
-            return " · ".join(
-                [
-                    self.base.smart[loc[1]].title(self.lang),
-                    *(label_of("widgets.field", p, self.lang) for p in loc[2:] if isinstance(p, str)),
-                ]
-            )
+            return " · ".join([self.base.smart[loc[1]].title(self.lang), *self._field_names(loc[2:])])
         if loc and loc[0] == "authority":
             if len(loc) >= 2 and isinstance(loc[1], int) and loc[1] < len(self.base.authority):
                 role = self.base.authority[loc[1]].role  # name the role whose limit is wrong
@@ -518,13 +752,13 @@ class StandardsForm(_Form):
             return self._tx("field.follow_up_hours")
         return ".".join(str(p) for p in loc)
 
-    def _data(self) -> dict[str, Any]:
+    def _data(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """What the form holds as the content of ``standards.yaml``, and the problems found on the way."""
+        problems: list[dict[str, Any]] = []
         data = self.base.model_dump(mode="json")
         rules = []
-        for row in self.sla_rows:
-            if row["remove"].value:
-                continue
-            required = row["required"].value
+        kept = [row for row in self.sla_rows if not row["remove"].value]
+        for i, row in enumerate(kept):
             rules.append(
                 {
                     "metric": row["metric"].value,
@@ -532,30 +766,40 @@ class StandardsForm(_Form):
                     "tier": row["tier"].value,
                     "target_minutes": row["target_minutes"].value,
                     "clock": row["clock"].value,
-                    "required_attainment": None if required is None else float(required) / 100.0,
+                    "required_attainment": _percent(row["required"].value, ("sla", i, "required_attainment"), problems),
                 }
             )
         data["sla"] = rules
         data["follow_up"] = data["follow_up"] | {"window_hours": self.fields["follow_up_hours"].value}
         data["authority"] = [
-            a | {"up_to": _float_or_text(self.fields[f"authority_{a['role']}"].value)} for a in data["authority"]
+            a | {"up_to": _number(self.fields[f"authority_{a['role']}"].value)} for a in data["authority"]
         ]
         smart = []
-        for s in data["smart"]:
-            review = self.fields[f"smart_{s['id']}_review_date"].value
+        for i, s in enumerate(data["smart"]):
+            target = _number(self.fields[f"smart_{s['id']}_target"].value)
+            if s.get("unit") == "percent" and isinstance(target, float):
+                _percent(target, ("smart", i, "target"), problems, zero_ok=True)
+            review = _blank_none(self.fields[f"smart_{s['id']}_review_date"].value)
+            if review is not None and not _ISO_DATE.match(review):
+                problems.append(
+                    {"type": invalid("widgets.invalid.date"), "loc": ("smart", i, "review_date"), "input": review}
+                )
+            required = self.fields[f"smart_{s['id']}_required"].value
             smart.append(
                 s
                 | {
-                    "target": _float_or_text(self.fields[f"smart_{s['id']}_target"].value),
-                    "review_date": None if review is None else review.isoformat(),
+                    "target": target,
+                    "required_attainment": _percent(required, ("smart", i, "required_attainment"), problems),
+                    "review_date": review,
                 }
             )
         data["smart"] = smart
-        return data
+        return data, problems
 
     def model(self) -> ServiceStandards:
         """What the form holds, validated as :class:`ServiceStandards` (raises pydantic ValidationError)."""
-        return ServiceStandards.model_validate(self._data())
+        data, problems = self._data()
+        return _validate(ServiceStandards, data, problems)
 
     def save(self) -> bool:
         """Validate and save ``standards.yaml``; True when saved, else the reason is in ``status``."""
@@ -564,5 +808,5 @@ class StandardsForm(_Form):
             return False
         standards, path = saved
         self.base = standards
-        self._show_saved(path)
+        self._saved(standards, path)
         return True
