@@ -161,6 +161,11 @@ class StoreReport:
 
         return [c for c, ind in INDICATORS.items() if {k for k, _ in ind.inputs} == {"complaints"}]
 
+    @property
+    def loyalty_indicators(self) -> list[str]:
+        """The registry's indicators that need surveys or transactions (the satisfaction and loyalty report's)."""
+        return [c for c in self.indicator_table()["indicator"].drop_duplicates() if c not in self.complaint_indicators]
+
     def sla(self, metric: str) -> pd.DataFrame | None:
         """:func:`kit.audit.measures.sla_status` of the store for ``metric`` (``first_response`` or
         ``resolution``), or None when the data cannot give it (the reason is :meth:`why`)."""

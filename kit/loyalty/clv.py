@@ -261,8 +261,14 @@ def _fit(neg_ll: Any, start: np.ndarray, jac: Any = None) -> Any:
     size of CDNOW leaves the parameters wrong in the third decimal).
     """
     bounds = [_LOG_BOUNDS] * len(start)
-    return minimize(neg_ll, np.log(start), jac=jac, method="L-BFGS-B", bounds=bounds,
-                    options={"maxiter": 20000, "ftol": 1e-15, "gtol": 1e-8})
+    return minimize(
+        neg_ll,
+        np.log(start),
+        jac=jac,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": 20000, "ftol": 1e-15, "gtol": 1e-8},
+    )
 
 
 def _arrays(*values: Any) -> list[np.ndarray]:
@@ -296,8 +302,9 @@ def _bgnbd_grad(params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray
     d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w2 * np.log(alpha + T) - w3 * np.log(alpha + tx)
     d_alpha = r / alpha - w2 * (r + x) / (alpha + T) - w3 * (r + x) / (alpha + tx)
     d_a = w2 * (ab - digamma(a + b + x)) + w3 * (digamma(a + 1) - digamma(a + b + xs) - digamma(a) + ab)
-    d_b = (w2 * (digamma(b + x) - digamma(a + b + x)) + w3 * (digamma(b + xs - 1) - digamma(a + b + xs))
-           - digamma(b) + ab)
+    d_b = (
+        w2 * (digamma(b + x) - digamma(a + b + x)) + w3 * (digamma(b + xs - 1) - digamma(a + b + xs)) - digamma(b) + ab
+    )
     return np.array([d_r.sum(), d_alpha.sum(), d_a.sum(), d_b.sum()])
 
 
