@@ -60,8 +60,15 @@ from kit.workshop.standards import ServiceStandards
 from kit.workshop.workspace import load_customer_types, load_standards, open_workspace
 
 __all__ = [
-    "APP_NOTEBOOK", "APP_SETTINGS_FILE", "AppData", "AppSettings", "Measure", "WorkshopApp", "app_settings",
-    "load_app_data", "open_app",
+    "APP_NOTEBOOK",
+    "APP_SETTINGS_FILE",
+    "AppData",
+    "AppSettings",
+    "Measure",
+    "WorkshopApp",
+    "app_settings",
+    "load_app_data",
+    "open_app",
 ]
 
 #: The app notebook served by ``kit workshop`` (package data of the kit).

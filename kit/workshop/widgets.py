@@ -57,6 +57,7 @@ from kit.core.i18n import check_lang, label_of, labels, t
 from kit.core.validation import invalid, problem_text
 from kit.workshop.customer_types import CustomerTypes
 from kit.workshop.kano import CATEGORIES, feature_label
+from kit.workshop.smart import standard_wording
 from kit.workshop.standards import ANY, ROLES, ServiceStandards
 from kit.workshop.workspace import (
     Workspace,
@@ -628,18 +629,24 @@ class StandardsForm(_Form):
                 style={"description_width": "10em"},
             )
         smart_rows = []
+        self._smart_labels: dict[str, Any] = {}
         for s in self.base.smart:
+            # A standard linked to a rule takes its number from that rule (one place to set it):
+            # its fields show the rule's number and are set in the rule's row above.
+            stated = self.base.stated(s)
             target = w.Text(
-                value="" if s.target is None else f"{s.target:g}",
+                value="" if stated.target is None else f"{stated.target:g}",
                 description=self._tx("field.target"),
                 layout=w.Layout(width="13em"),
+                disabled=stated.from_rule,
             )
             required = w.Text(
-                value=_pct_text(s.required_attainment),
+                value=_pct_text(stated.required_attainment),
                 description=self._tx("field.required"),
                 placeholder="—",
                 layout=w.Layout(width="13em"),
                 style={"description_width": "7em"},
+                disabled=stated.from_rule,
             )
             review = w.Text(
                 value="" if s.review_date is None else s.review_date.isoformat(),
@@ -650,18 +657,10 @@ class StandardsForm(_Form):
             self.fields[f"smart_{s.id}_target"] = target
             self.fields[f"smart_{s.id}_required"] = required
             self.fields[f"smart_{s.id}_review_date"] = review
-            unit = label_of("standards.unit", s.unit, lang) if s.unit else ""
-            smart_rows.append(
-                w.HBox(
-                    [
-                        w.Label(s.title(lang), layout=w.Layout(width="24em")),
-                        target,
-                        w.Label(unit, layout=w.Layout(width="4em")),
-                        required,
-                        review,
-                    ]
-                )
-            )
+            unit = label_of("standards.unit", stated.unit, lang) if stated.unit else ""
+            label = w.Label(standard_wording(s, self.base, lang), layout=w.Layout(width="24em"))
+            self._smart_labels[s.id] = (label, w.Label(unit, layout=w.Layout(width="4em")))
+            smart_rows.append(w.HBox([label, target, self._smart_labels[s.id][1], required, review]))
         for key, f in self.fields.items():
             f.add_class(f"kit-field-{key}")
         head = lambda key: w.HTML(f"<b>{escape(self._tx(key))}</b>")  # noqa: E731
@@ -776,6 +775,14 @@ class StandardsForm(_Form):
         ]
         smart = []
         for i, s in enumerate(data["smart"]):
+            if self.fields[f"smart_{s['id']}_target"].disabled:  # its number is its rule's
+                review = _blank_none(self.fields[f"smart_{s['id']}_review_date"].value)
+                if review is not None and not _ISO_DATE.match(review):
+                    problems.append(
+                        {"type": invalid("widgets.invalid.date"), "loc": ("smart", i, "review_date"), "input": review}
+                    )
+                smart.append(s | {"review_date": review})
+                continue
             target = _number(self.fields[f"smart_{s['id']}_target"].value)
             if s.get("unit") == "percent" and isinstance(target, float):
                 _percent(target, ("smart", i, "target"), problems, zero_ok=True)
@@ -808,5 +815,13 @@ class StandardsForm(_Form):
             return False
         standards, path = saved
         self.base = standards
+        for std in standards.smart:  # the linked standards show their rule's new number
+            stated = standards.stated(std)
+            if stated.from_rule and std.id in self._smart_labels:
+                self.fields[f"smart_{std.id}_target"].value = "" if stated.target is None else f"{stated.target:g}"
+                self.fields[f"smart_{std.id}_required"].value = _pct_text(stated.required_attainment)
+                label, unit = self._smart_labels[std.id]
+                label.value = standard_wording(std, standards, self.lang)
+                unit.value = label_of("standards.unit", stated.unit, self.lang) if stated.unit else ""
         self._saved(standards, path)
         return True

@@ -81,7 +81,7 @@ def test_notebook04_runs_for_a_store(store_id, lang, six_month_chain_dir, tmp_pa
     member_word = {"zh": "会员计划", "en": "Membership programme"}[lang]
     assert (member_word in markdown) == (store_id == "005")
     assert ("sBG" in markdown) == (store_id == "005")
-    assert ("adjusted Wald" in markdown or "调整 Wald" in markdown or "Wald" in markdown)
+    assert "adjusted Wald" in markdown or "调整 Wald" in markdown or "Wald" in markdown
     assert f"04_satisfaction_loyalty.{lang}.md#remedy-" in markdown
     tables = "\n".join(o["data"].get("text/plain", "") for o in outputs if "text/html" in o.get("data", {}))
     assert "G9" in tables

@@ -41,10 +41,14 @@ def test_standards_save_recomputes_the_verdicts_and_the_card(app, ws):
     form = app.standards_form
     before = app.verdicts.value
     assert "today" in before and "target 99 %" not in before
-    form.fields["smart_urgent_30min_required"].value = "99"
+    urgent = next(r for r in form.sla_rows if r["tier"].value == "urgent" and r["metric"].value == "first_response")
+    urgent["required"].value = 99  # the urgent standard's number is its time rule's
+    assert form.fields["smart_urgent_30min_required"].disabled  # set once, in the rule's row
     form.fields["authority_frontline"].value = "300"
     form.save_button.click()
-    assert load_standards(ws).smart[5].required_attainment == 0.99
+    saved = load_standards(ws)
+    assert saved.stated(saved.smart[5]).required_attainment == 0.99
+    assert form.fields["smart_urgent_30min_required"].value == "99"  # the linked row shows the new number
     assert "target 99 %" in app.verdicts.value  # the note of 'achievable' follows the new requirement
     assert "300" in app.card.value and "500" not in app.card.value
     for folder in (ws.path, ws.path / "handouts"):  # the printable card follows too

@@ -138,8 +138,9 @@ def test_fill_save_check_the_file_and_the_recomputed_verdict(page, server):
     _tab(page, "服务标准")
     verdicts = page.locator(".kit-verdicts")
     expect(verdicts).to_contain_text("目标 95 %", timeout=30_000)
-    field = page.locator(".kit-field-smart_urgent_30min_required input")
-    field.fill("99")  # a percentage, as people write it
+    # the urgent standard's number is its time rule's (the first row): set it there, as a percentage
+    field = page.locator(".kit-rule-required input").first
+    field.fill("99")
     field.press("Tab")
     review = page.locator(".kit-field-smart_urgent_30min_review_date input")
     expect(review).to_have_value("2026-07-02")  # YYYY-MM-DD whatever the browser's locale
@@ -152,12 +153,13 @@ def test_fill_save_check_the_file_and_the_recomputed_verdict(page, server):
     expect(verdicts).to_contain_text("目标 99 %")  # recomputed on the same page, no cell re-run
     std = load_standards(server["workspace"])
     urgent = next(s for s in std.smart if s.id == "urgent_30min")
-    assert (urgent.required_attainment, urgent.review_date) == (0.99, date(2026, 9, 30))
+    assert (std.stated(urgent).required_attainment, urgent.review_date) == (0.99, date(2026, 9, 30))
+    assert std.sla[0].tier == "urgent" and std.sla[0].required_attainment == 0.99
     text = server["workspace"].standards_path.read_text(encoding="utf-8")
     assert "required_attainment: 0.99" in text and "2026-09-30" in text
     _tab(page, "服务标准卡")
     frame = page.frame_locator(".kit-card iframe")
-    expect(frame.locator("body")).to_contain_text("紧急投诉 30 分钟内首次响应")
+    expect(frame.locator("body")).to_contain_text("紧急投诉的首次响应 ≤ 30分钟（99% 的情况做到）")
     expect(frame.locator("body")).to_contain_text("99%")  # the card follows the save
 
 
