@@ -78,6 +78,7 @@ _EXPORTS: dict[str, str] = {
     "reason_text": "schemas",
     "resolve_headers": "schemas",
     "validate_command": "validate",
+    "values_fit": "schemas",
     "write_chain": "sample",
 }
 

@@ -193,9 +193,9 @@ def test_xlsx_unknown_sheet_lists_the_sheets():
     assert "汇总" in err.message("zh")
 
 
-def test_xlsx_sheet_with_only_a_title_is_header_only():
+def test_xlsx_sheet_with_only_a_title_has_no_header():
     err = error_of("complaints", FIX / "complaints_two_sheets.xlsx", sheet="说明")
-    assert "no data rows" in err.message("en")
+    assert "a required column is missing: complaint_id" in err.message("en") and err.where.sheet == "说明"
 
 
 def test_parquet_typed_columns(tmp_path):
@@ -406,9 +406,12 @@ def test_file_with_only_blank_lines_is_empty():
     assert "empty" in error_of("complaints", FIX / "blank_only.csv").message("en")
 
 
-def test_header_only_file():
-    err = error_of("complaints", FIX / "header_only.csv")
-    assert "header but no data rows" in err.message("en") and err.where.file.endswith("header_only.csv")
+def test_header_only_file_is_an_empty_table(tmp_path):
+    result = load_table("complaints", FIX / "header_only.csv", rejects_dir=tmp_path)
+    check_counts(result, 0, 0)
+    assert result.header_only and result.rejects_path is None
+    assert result.summary("en") == "header_only.csv: a header but no rows (taken as an empty table)"
+    assert str(result.data["created_at"].dtype) == "datetime64[us]" and "tier" in result.data
 
 
 def test_missing_required_column_names_the_closest_header():
@@ -461,7 +464,10 @@ def test_without_the_mapping_the_custom_headers_fail():
 
 def test_bad_mapping_file_names_the_entry():
     err = error_of("complaints", FIX / "custom_headers.csv", mapping=FIX / "bad_mapping.yaml")
-    assert "complaint_idd is not a column of complaints (did you mean complaint_id?)" in err.message("en")
+    assert "complaints.工单号: complaint_idd is not a column of complaints; did you mean complaint_id?" in err.message(
+        "en"
+    )
+    assert err.where.file.endswith("bad_mapping.yaml")
 
 
 def test_mapping_written_the_other_way_round():
