@@ -62,6 +62,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -448,10 +449,10 @@ def _sum_receipts(
             data["transaction_id"].to_numpy(dtype=object)[pos],
             "receipt_line_rejected",
             detail,
-            detail="",
+            first="",
         )
-        frame["reason_zh"] = [reason_text("receipt_line_rejected", "zh", detail=d) for d in detail]
-        frame["reason_en"] = [reason_text("receipt_line_rejected", "en", detail=d) for d in detail]
+        frame["reason_zh"] = [reason_text("receipt_line_rejected", "zh", first=d) for d in detail]
+        frame["reason_en"] = [reason_text("receipt_line_rejected", "en", first=d) for d in detail]
         extra.append(frame)
     amounts = np.nan_to_num(data["amount"].to_numpy(dtype="float64"))
     totals = np.round(np.bincount(group, weights=amounts, minlength=groups), 2)
@@ -629,8 +630,9 @@ def load_table(
         }
     )
 
-    if not unmask:
-        invalid = [(k, r, _mask_fields(text, *pii_fields[k]), *rest) for k, r, text, *rest in invalid]
+    if not unmask and invalid:
+        known = set(table["customer_name"].dropna().astype("str")) if "customer_name" in table else set()
+        invalid = [(k, r, _mask_fields(text, *pii_fields[k], known), *rest) for k, r, text, *rest in invalid]
     rejects = _rejects_table(problems, invalid, table, fidx, srow, names, header_of, spec.names, len(files))
     if not unmask:
         rejects = _mask_rejects(rejects, header_of)
@@ -767,14 +769,25 @@ def _mask_rejects(rejects: pd.DataFrame, header_of: dict[str, str]) -> pd.DataFr
     return out
 
 
-def _mask_fields(text: str, delimiter: str | None, positions: dict[int, str]) -> str:
-    """A line that could not be read as a row, with the fields at the personal-data columns' positions masked."""
-    if not delimiter or not positions:
+#: A field of an unreadable line that may be a name (its column is unknown): 2-4 Chinese characters.
+_NAME_LIKE = re.compile(r"[\u3400-\u9fff·]{2,4}")
+
+
+def _mask_fields(text: str, delimiter: str | None, positions: dict[int, str], names: set[str]) -> str:
+    """A line that could not be read as a row, with its personal data masked: the fields at the
+    personal-data columns' positions, and -- a broken line shifts the positions -- any field that
+    is one of the file's customer names or looks like one (2-4 Chinese characters; a category
+    such as 其他 is masked too, the row number still finds the line)."""
+    if not delimiter:
         return text
     parts = text.split(delimiter)
-    for p, kind in positions.items():
-        if p < len(parts) and parts[p].strip():
-            parts[p] = str(mask_frame(pd.DataFrame({"v": [parts[p]]}), {"v": kind})["v"].iloc[0])
+    for p, part in enumerate(parts):
+        kind = positions.get(p)
+        word = part.strip().strip('"')
+        if kind is None and (word in names or _NAME_LIKE.fullmatch(word)):
+            kind = "name"
+        if kind is not None and part.strip():
+            parts[p] = str(mask_frame(pd.DataFrame({"v": [part]}), {"v": kind})["v"].iloc[0])
     return delimiter.join(parts)
 
 

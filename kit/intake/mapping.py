@@ -204,7 +204,7 @@ class _Reader:
         self.source = source
 
     def fail(self, key: str, entry: str, **values: Any) -> DataError:
-        return DataError.from_key(key, file=self.source, entry=entry or "(top)", **values)
+        return DataError.from_key(key, file=self.source, entry=entry or Text("io.shape.top_level"), **values)
 
     def shape(self, value: Any, entry: str, expected: str) -> DataError:
         return self.fail("io.error.mapping_shape", entry, expected=Text(f"io.shape.{expected}"), got=Text(_got(value)))
@@ -225,11 +225,13 @@ class _Reader:
             raise self.shape(value, entry, expected)
         return str(value).strip()
 
-    def unknown(self, name: str, entry: str, known: tuple[str, ...] | list[str]) -> DataError:
+    def unknown(self, name: str, entry: str, known: tuple[str, ...] | list[str], hint: str | None = "") -> DataError:
         close = difflib.get_close_matches(name, list(known), n=1)
-        return self.fail(
+        return DataError.from_key(
             "io.error.mapping_unknown_key",
-            entry,
+            hint=hint,
+            file=self.source,
+            entry=entry or Text("io.shape.top_level"),
             name=name,
             known=", ".join(known),
             close=Text("io.error.did_you_mean", {"name": close[0]}) if close else "",
@@ -335,9 +337,12 @@ def _section(reader: _Reader, kind: str, section: Any, currency: str, entry: str
     if any(k in SECTION_KEYS for k in sect):
         for key in sect:
             if key not in SECTION_KEYS:
-                raise reader.unknown(key, entry, SECTION_KEYS)
+                raise reader.unknown(key, entry, SECTION_KEYS, hint="io.error.mapping_unknown_key_hint")
         columns_raw = reader.mapping(sect.get("columns"), dotted + "columns", "columns")
-    else:
+    else:  # plain "header: column" lines; a list or mapping here is a misspelt key (colums:)
+        for key, value in sect.items():
+            if isinstance(value, (Mapping, list, tuple)):
+                raise reader.unknown(key, entry, SECTION_KEYS)
         columns_raw = sect
     columns: dict[str, str] = {}
     for key, value in columns_raw.items():

@@ -24,7 +24,7 @@ break inside a quoted value.  A quoted value that runs over lines which look lik
 own (as many delimiters as the header) -- the mark of a quote that was never closed -- rejects
 its record (``unclosed_quote``) and every swallowed line is counted as a row read and rejected
 (``swallowed_line``), with its line number.  A file that mixes line ends has the rows a lone CR
-splits rejected with the wrong field count and a note saying why.
+splits in two joined back into one rejected row (``broken_line_end``), so the row is counted once.
 """
 
 from __future__ import annotations
@@ -274,8 +274,13 @@ def _account_lines(
     records = n + len(bad)
     mixed = lone_cr > 0 and lf > 0
     if physical == records:  # the usual case: one line per record
-        reason = "broken_line_end" if mixed else "wrong_field_count"
-        return {}, [(r, text, reason, "") for r, text in bad], mixed
+        invalid = []
+        for r, text in _join_broken(bad, len(table.column_names), delimiter, mixed):
+            broken = "\x00broken" in text
+            invalid.append(
+                (r, text.replace("\x00broken", "\r"), "broken_line_end" if broken else "wrong_field_count", "")
+            )
+        return {}, invalid, mixed
     row_ends = np.zeros(n, dtype="int64")
     for column in table.columns:
         row_ends += _column_line_ends(column)
@@ -305,14 +310,17 @@ def _account_lines(
             if line.strip()
         )
 
-    for number, text in bad:
+    for number, text in _join_broken(bad, len(table.column_names), delimiter, mixed):
+        if "\x00broken" in text:
+            invalid.append((number, text.replace("\x00broken", "\r"), "broken_line_end", ""))
+            continue
         if re.search(r"[\r\n]", text):  # a record over several lines with the wrong fields: an unclosed quote
             lines = _LINE_BREAK.split(text)
             first = line_of[number]
             invalid.append((number, lines[0], "unclosed_quote", f"lines {first}–{first + len(lines) - 1}"))
             swallowed(number, lines)
         else:
-            invalid.append((number, text, "broken_line_end" if mixed else "wrong_field_count", ""))
+            invalid.append((number, text, "wrong_field_count", ""))
     multi = np.flatnonzero(row_ends > 0)
     if len(multi):
         good_numbers = numbers[~is_bad]
@@ -329,6 +337,28 @@ def _account_lines(
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _join_broken(bad: list[tuple[int, str]], fields: int, delimiter: str, mixed: bool) -> list[tuple[int, str]]:
+    """Bad records in order, two consecutive ones joined back into one when the file mixes line
+    ends and their fields add up to the header's: a lone CR broke one row in two (marked with a
+    NUL placeholder where the CR was, for the caller)."""
+    if not mixed:
+        return bad
+    out: list[tuple[int, str]] = []
+    i = 0
+    ordered = sorted(bad)
+    while i < len(ordered):
+        number, text = ordered[i]
+        if i + 1 < len(ordered) and ordered[i + 1][0] == number + 1:
+            nxt = ordered[i + 1][1]
+            if text.count(delimiter) + nxt.count(delimiter) + 1 == fields:
+                out.append((number, text + "\x00broken" + nxt))
+                i += 2
+                continue
+        out.append((number, text))
+        i += 1
+    return out
 
 
 def _read_csv(path: Path, encoding: str | None = None) -> RawTable:
@@ -550,6 +580,7 @@ def _read_excel(path: Path, sheet: str | int | None, kind: str, decimal: str = "
                 cells=f"{declared_rows * declared_cols:,}",
                 limit=f"{XLSX_MAX_CELLS:,}",
             )
+        ws.reset_dimensions()  # rows as wide as their cells: a dimension that lies cannot hide columns
         header, columns, rows, blank = _stream_sheet(ws, path, chosen, decimal)
     finally:
         wb.close()
@@ -562,8 +593,9 @@ def _read_excel(path: Path, sheet: str | int | None, kind: str, decimal: str = "
 def _stream_sheet(ws: Any, path: Path, sheet: str, decimal: str) -> tuple[list[str], list[Any], np.ndarray, int]:
     """The sheet's header and its non-blank rows as text columns, read in chunks (bounded memory).
 
-    Rows are as wide as the sheet declares (openpyxl pads and cuts them to its dimension), or,
-    without a dimension, as their last cell; a value beyond :data:`MAX_COLUMNS` is refused.
+    Rows are as wide as their last cell (the declared dimension was checked before, and is not
+    trusted to cut rows); a value beyond :data:`MAX_COLUMNS` is refused, and so are more cells
+    than twice :data:`XLSX_MAX_CELLS` (trailing empty cells included) or more rows than Excel has.
     """
     convert = _to_text_comma if decimal == "," else _to_text
     header: list[str] | None = None
