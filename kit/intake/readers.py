@@ -323,11 +323,21 @@ def _account_lines(
             invalid.append((number, text, "wrong_field_count", ""))
     multi = np.flatnonzero(row_ends > 0)
     if len(multi):
+        import pyarrow.compute as pc
+
         good_numbers = numbers[~is_bad]
+        # A line after a line break holding as many delimiters as a row: tested by Arrow on the
+        # whole column, so only the suspicious values reach Python.
+        escaped = {"|": r"\|", "\t": r"\t"}.get(delimiter, delimiter)
+        row_like = "(?:\r\n|\r|\n)(?:[^\r\n]*" + escaped + "){" + str(need) + "}"
         for column in table.columns:
-            for pos, value in zip(multi.tolist(), column.take(multi).to_pylist()):
-                if not value or not re.search(r"[\r\n]", value):
-                    continue
+            values = column.take(multi)
+            hit = np.asarray(
+                pc.fill_null(pc.match_substring_regex(values, row_like), False).to_numpy(zero_copy_only=False)
+            )
+            if not hit.any():
+                continue
+            for pos, value in zip(multi[hit].tolist(), values.filter(hit).to_pylist()):
                 lines = _LINE_BREAK.split(value)
                 number = int(good_numbers[pos])
                 if number not in unclosed and any(line.count(delimiter) >= need for line in lines[1:]):
@@ -411,7 +421,7 @@ def _read_csv(path: Path, encoding: str | None = None) -> RawTable:
             path,
             read_options=pacsv.ReadOptions(
                 encoding="utf8" if encoding.startswith("utf-8") else encoding,
-                skip_rows=1,
+                skip_rows=header_lines,  # lines (a quoted header may span several)
                 column_names=names,
                 use_threads=threads,
                 block_size=1 << 24,
@@ -438,7 +448,7 @@ def _read_csv(path: Path, encoding: str | None = None) -> RawTable:
             if detected != "utf-8":
                 return _read_csv(path, detected)
         raise DataError.from_key("io.error.bad_csv", file=path, detail=str(exc).splitlines()[0][:200]) from None
-    bad = [(int(number), str(text)) for number, text in bad]
+    bad = [(int(number) - (header_lines - 1), str(text)) for number, text in bad]  # header = row 1
     unclosed, invalid, mixed = _account_lines(path, table, bad, header_lines, delimiter)
     frame = table.to_pandas()
     del table

@@ -784,3 +784,12 @@ def test_the_sample_chain_has_no_date_only_columns_and_nothing_absent_in_complai
     chain = load_chain(tmp_path)
     assert all(not getattr(chain, k).date_only for k in ("stores", "complaints", "surveys", "transactions"))
     assert chain.complaints.absent == () and chain.missing == ()
+
+
+def test_the_missing_column_hint_never_suggests_a_header_of_another_type(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("交易日期,客户编号,门店编号,金额日期\n2026-03-05,K1,001,2026-03-05\n", encoding="utf-8")
+    err = error_of("transactions", path)
+    assert err.where.column == "amount" and "金额日期" not in err.message("en")
+    path.write_text("交易日期,客户编号,门店编号,金额（元）\n2026-03-05,K1,001,12.5\n", encoding="utf-8")
+    assert 'closest header in the file is "金额（元）"' in error_of("transactions", path).message("en")

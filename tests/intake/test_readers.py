@@ -253,3 +253,15 @@ def test_streamed_sheet_keeps_row_numbers_and_blank_rows(tmp_path):
     assert result.blank_rows == 1 and result.rows_read == 19
     assert result.origin["source_row"].tolist()[:5] == [2, 3, 4, 5, 7]
     assert pd.api.types.is_float_dtype(result.data["amount"])
+
+
+def test_a_quoted_header_over_two_lines_keeps_row_numbers(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text(
+        '"交易\n日期",客户编号,门店编号,金额\n2026-03-05,K1,001,12\n2026-03-05,K2\n2026-03-05,K3,001,-1\n',
+        encoding="utf-8",
+    )
+    result = load_table("transactions", path, rejects_dir=tmp_path)
+    assert result.mapping["交易\n日期"] == "date"
+    assert reasons(result) == [(3, "wrong_field_count"), (4, "negative")]
+    assert result.origin["source_row"].tolist() == [2]
