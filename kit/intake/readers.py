@@ -609,7 +609,6 @@ def _stream_sheet(ws: Any, path: Path, sheet: str, decimal: str) -> tuple[list[s
     """
     convert = _to_text_comma if decimal == "," else _to_text
     header: list[str] | None = None
-    header_row = 0
     chunk: list[tuple] = []
     chunk_rows: list[int] = []
     parts: list[list[Any]] = []  # per chunk: one text array per column
@@ -664,7 +663,6 @@ def _stream_sheet(ws: Any, path: Path, sheet: str, decimal: str) -> tuple[list[s
         row = row[:last]
         if header is None:
             header = [("" if h is None else str(_cell_text(h))).strip() for h in row]
-            header_row = number
             continue
         width = max(width, last)
         chunk.append(row)
@@ -685,7 +683,6 @@ def _stream_sheet(ws: Any, path: Path, sheet: str, decimal: str) -> tuple[list[s
         values = np.concatenate(pieces) if pieces else np.array([], dtype=object)
         columns.append(pd.array(values, dtype="str"))
     rows = np.concatenate(row_numbers) if row_numbers else np.array([], dtype="int64")
-    del header_row
     return header, columns, rows, blank
 
 
