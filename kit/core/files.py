@@ -4,6 +4,18 @@ Every file the kit writes goes through these helpers: the content is written to 
 file in the same folder, flushed to disk and then moved over the target with :func:`os.replace`,
 so a reader never sees a half-written file, even if the process dies mid-write.
 
+**Data is text, never a formula.**  A cell of an export may come from a hostile file (a
+customer's name typed as ``=HYPERLINK("http://…")``, a header ``@SUM(…)``): a spreadsheet
+opening the CSV would run it.  Following the OWASP guidance on CSV injection
+(https://owasp.org/www-community/attacks/CSV_Injection), :func:`write_csv` passes every table
+through :func:`neutralise_cells`: a text cell (or header) starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return gets a leading ``'`` so that Excel shows it as text.  Two
+kinds of text are left alone because a spreadsheet cannot run them: plain numbers written as
+text (``-5``, ``+3.5``, ``-1,280.00``, which Excel reads as the number they are) and phone
+numbers, masked or not (``+86 139****5678``).  Numeric columns are never touched: ``-5`` stays
+the number -5.  The Excel workbook writer calls the same :func:`neutralise_cells` /
+:func:`neutralise`.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -18,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -25,8 +38,11 @@ from typing import Any
 import pandas as pd
 
 __all__ = [
+    "FORMULA_STARTS",
     "REJECTS_SUFFIX",
     "data_files",
+    "neutralise",
+    "neutralise_cells",
     "sha256_file",
     "write_bytes",
     "write_csv",
@@ -77,8 +93,112 @@ def write_json(path: str | Path, obj: Any) -> Path:
     return write_text(path, json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path, **to_csv: Any) -> Path:
-    """Write ``frame`` as CSV in UTF-8 with a byte-order mark, so Excel shows Chinese correctly."""
+#: First characters that make a spreadsheet read a cell as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+_STARTS_RE = re.compile(r"[=+\-@\t\r]")
+# Text a spreadsheet cannot run although it starts with + or -: numbers and phone numbers
+# (digits, spaces, *, dots, commas, brackets, dashes, %), e.g. -5, -1,280.00, +86 139****5678.
+_INERT_RE = re.compile(r"[+\-][0-9 *.,()%\-]*")
+
+
+def neutralise(value: Any) -> Any:
+    """``value`` made safe for a spreadsheet cell: text that would run as a formula gets a leading ``'``.
+
+    Non-text values, numbers written as text and phone numbers are returned unchanged (see the
+    module docstring).
+
+    Examples
+    --------
+    >>> print(neutralise('=HYPERLINK("http://x")'), neutralise("@SUM(A1)"), neutralise("- 服务差"))
+    '=HYPERLINK("http://x") '@SUM(A1) '- 服务差
+    >>> neutralise("-5"), neutralise("+86 139****5678"), neutralise(-5), neutralise("张三")
+    ('-5', '+86 139****5678', -5, '张三')
+    """
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS and not _INERT_RE.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _neutral_series(values: pd.Series) -> pd.Series:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = values.cat.categories
+        if pd.api.types.is_object_dtype(cats.dtype) or pd.api.types.is_string_dtype(cats.dtype):
+            new = [neutralise(c) for c in cats]  # one per category, not per row
+            if new != list(cats):
+                return values.cat.rename_categories(new)
+        return values
+    if not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
+        return values  # numbers, dates, booleans: never formulas
+    starts = values.str.match(_STARTS_RE.pattern, na=False)
+    if not starts.any():
+        return values
+    fix = starts & ~values.str.fullmatch(_INERT_RE.pattern, na=False)
+    if not fix.any():
+        return values
+    out = values.astype(object).copy()
+    out[fix] = "'" + values[fix].astype(str)
+    return out
+
+
+def neutralise_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and headers cannot run as spreadsheet formulas.
+
+    Whole-column string tests (no per-row Python); columns with nothing to change are kept as
+    they are, numeric columns are never touched.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"=cmd": ["=1+1", "-5", "+86 139****5678", "\\t1"], "n": [-5, 1, 2, 3]})
+    >>> out = neutralise_cells(f)
+    >>> list(out.columns), out["'=cmd"].tolist(), out["n"].tolist()
+    (["'=cmd", 'n'], ["'=1+1", '-5', '+86 139****5678', "'\\t1"], [-5, 1, 2, 3])
+    """
+    out = frame.copy(deep=False)
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        new = _neutral_series(col)
+        if new is not col:
+            out.isetitem(i, new)
+    out.columns = [neutralise(c) for c in out.columns]
+    return out
+
+
+def _no_bare_cr(frame: pd.DataFrame) -> pd.DataFrame:
+    """Line breaks inside text cells as ``\\n``: the CSV writer quotes a cell holding ``\\n`` but not
+    one holding only ``\\r``, which a reader would then take for the end of the row."""
+    out = None
+    for i in range(frame.shape[1]):
+        col = frame.iloc[:, i]
+        if not (pd.api.types.is_object_dtype(col.dtype) or pd.api.types.is_string_dtype(col.dtype)):
+            continue
+        has = col.str.contains("\r", regex=False, na=False)
+        if has.any():
+            out = frame.copy(deep=False) if out is None else out
+            fixed = col.astype(object).copy()
+            fixed[has] = col[has].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+            out.isetitem(i, fixed)
+    return frame if out is None else out
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, *, formulas: bool = False, **to_csv: Any) -> Path:
+    """Write ``frame`` as CSV in UTF-8 with a byte-order mark, so Excel shows Chinese correctly.
+
+    Cells are passed through :func:`neutralise_cells` first, so no cell runs as a formula when
+    the file is opened in a spreadsheet; ``formulas=True`` writes the values exactly as they are
+    (for files read back only by programs).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> p = write_csv(pd.DataFrame({"name": ["=1+1", "-5"]}), pathlib.Path(tempfile.mkdtemp()) / "a.csv")
+    >>> p.read_text(encoding="utf-8-sig").splitlines()
+    ['name', "'=1+1", '-5']
+    """
+    if not formulas:
+        frame = neutralise_cells(frame)
+    frame = _no_bare_cr(frame)
     text = frame.to_csv(index=False, lineterminator="\n", **to_csv)
     return write_text(path, text, encoding="utf-8-sig")
 

@@ -1,9 +1,12 @@
 """Privacy by default: masking customers' personal data before anything is shown or saved.
 
 Names keep their first character (张三丰 → 张**), mobile numbers their first three and last four
-digits (13812345678 → 138****5678), e-mails the first character of the local part
-(zhang.san@example.com → z***@example.com) and ID-card numbers the first three and the last four
-characters.  All masks are vectorised string operations on whole columns.
+digits (13812345678 → 138****5678; written with spaces, dashes or a ``+86`` / ``0086`` prefix
+too: ``+86 139 1234 5678`` → ``+86 139****5678``), e-mails the first character of the local
+part (zhang.san@example.com → z***@example.com) and ID-card numbers the first three and the last
+four characters (a trailing ``X`` included).  All masks are vectorised string operations on
+whole columns; :func:`mask_text` masks the same things where they appear inside free text (a
+rejected line of a file, a note).
 
 Which columns are personal is decided by name (:data:`PII_COLUMNS`), and
 :func:`find_pii` scans any text -- an executed notebook, an HTML report, an export -- for phone
@@ -36,6 +39,7 @@ __all__ = [
     "mask_id_number",
     "mask_name",
     "mask_phone",
+    "mask_text",
 ]
 
 #: Column name -> kind of personal data; masked by :func:`mask_frame`.
@@ -46,8 +50,11 @@ PII_COLUMNS = {
     "customer_id_number": "id_number",
 }
 
-PHONE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+#: A Chinese mobile number, optionally with a ``+86`` / ``0086`` / ``86`` prefix, written as 11
+#: digits or as 3-4-4 digits separated by single spaces or dashes (the same separator twice).
+PHONE_RE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?P<sep>[ -]?)\d{4}(?P=sep)\d{4}(?!\d)")
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+#: An 18-character resident ID-card number (the last character may be ``X``).
 ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
@@ -62,11 +69,25 @@ def mask_name(values: pd.Series) -> pd.Series:
 
 
 def mask_phone(values: pd.Series) -> pd.Series:
-    """Keep the first three and last four digits: ``138****5678``; short numbers fully masked."""
+    """Keep the first three and last four digits: ``138****5678``; short numbers fully masked.
+
+    Spaces and dashes are ignored; a country prefix ``+86`` / ``0086`` in front of a mobile
+    number is kept, followed by one space.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mask_phone(pd.Series(["139 1234 5678", "+86 13912345678", "0086-139-1234-5678"])).tolist()
+    ['139****5678', '+86 139****5678', '0086 139****5678']
+    """
     s = _text(values).str.replace(r"[\s-]", "", regex=True)
-    long_enough = s.str.len() >= 8
-    masked = s.str.slice(0, 3) + s.str.slice(3, -4).str.replace(r".", "*", regex=True) + s.str.slice(-4)
-    return masked.where(long_enough, s.str.replace(r".", "*", regex=True))
+    parts = s.str.extract(r"^(?P<cc>(?:\+|00)?86)?(?P<number>.*)$")
+    prefix = parts["cc"].where(parts["number"].str.fullmatch(r"1[3-9][\d*]{9}").fillna(False))
+    number = parts["number"].where(prefix.notna(), s)
+    long_enough = number.str.len() >= 8
+    masked = number.str.slice(0, 3) + number.str.slice(3, -4).str.replace(r".", "*", regex=True) + number.str.slice(-4)
+    masked = masked.where(long_enough, number.str.replace(r".", "*", regex=True))
+    return (prefix + " " + masked).where(prefix.notna(), masked)
 
 
 def mask_email(values: pd.Series) -> pd.Series:
@@ -104,11 +125,42 @@ def mask_frame(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> pd
     return out
 
 
+def _mask_match(kind: str):
+    masker = _MASKERS[kind]
+    return lambda m: str(masker(pd.Series([m.group(0)])).iloc[0])
+
+
+def mask_text(values: pd.Series) -> pd.Series:
+    """Mask every phone number, e-mail and ID-card number found *inside* each text.
+
+    For free text -- a rejected line of a file, a note column -- where the personal data is
+    not a column of its own.  Missing values stay missing; names cannot be recognised in free
+    text (see :func:`find_pii`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mask_text(pd.Series(["T1,001,张三,139-1234-5678,a.b@x.cn", None])).tolist()
+    ['T1,001,张三,139****5678,a***@x.cn', nan]
+    """
+    s = values.astype("str") if values.dtype != "str" else values
+    for regex, kind in ((ID_NUMBER_RE, "id_number"), (PHONE_RE, "phone"), (EMAIL_RE, "email")):
+        s = s.str.replace(regex, _mask_match(kind), regex=True)
+    return s
+
+
 def find_pii(text: str, names: Iterable[str] = ()) -> list[str]:
     """Every unmasked phone number, e-mail, ID number or listed name found in ``text``.
 
     Used by the tests (and available to users) to check an executed notebook or an export.
+    Phone numbers are found in every spelling :func:`mask_phone` masks (``139 1234 5678``,
+    ``139-1234-5678``, ``+86 13912345678``).
+
+    Examples
+    --------
+    >>> find_pii("call +86 139 1234 5678 or 139****5678")
+    ['+86 139 1234 5678']
     """
-    found = PHONE_RE.findall(text) + EMAIL_RE.findall(text) + ID_NUMBER_RE.findall(text)
+    found = [m.group(0) for m in PHONE_RE.finditer(text)] + EMAIL_RE.findall(text) + ID_NUMBER_RE.findall(text)
     found += [n for n in names if n and n in text]
     return found

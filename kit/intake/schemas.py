@@ -39,7 +39,10 @@ No time may be earlier than ``created_at``.
 
 **transactions** — ``transaction_id`` 交易编号 (unique) · ``date`` 交易日期 (required) ·
 ``customer_id`` 客户编号 (required) · ``store_id`` 门店编号 (required) · ``amount`` 金额
-(required, ≥ 0).
+(required, > 0).
+
+Store ids name the folders of a run, so they must be usable as a folder name (no ``/``, ``\\``,
+``..``, control characters, at most 64 characters).  A survey response must hold at least one score.
 
 Examples
 --------
@@ -66,16 +69,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kit.core.i18n import labels, t
-from kit.intake.timeparse import parse_datetimes
+from kit.intake.timeparse import UNIT, parse_datetimes
 
 __all__ = [
     "ColType",
     "Column",
+    "DURATION_UNITS",
     "HeaderResolution",
     "KANO_FEATURES_ZH",
     "KINDS",
     "OPTIONAL_KINDS",
     "PROBLEM_COLUMNS",
+    "SAFE_NAME_MAX",
     "SERVQUAL_DIMENSIONS_ZH",
     "TableSpec",
     "alias_index",
@@ -88,6 +93,7 @@ __all__ = [
     "norm_value",
     "reason_text",
     "resolve_headers",
+    "values_fit",
 ]
 
 KINDS = ("stores", "complaints", "surveys", "transactions")
@@ -120,6 +126,12 @@ class Column:
         The ``labels.yaml`` group of allowed codes for ``type="code"``.
     unique : bool
         Values must not repeat.
+    positive : bool
+        Numbers must be more than 0 (a purchase of 0 is not a purchase).
+    safe_name : bool
+        Values become folder names (store ids name the run's folders): no ``/``, ``\\``,
+        ``..``, control characters, characters Windows refuses (``<>:"|?*``), no leading or
+        trailing ``.``, at most :data:`SAFE_NAME_MAX` characters.
     """
 
     name: str
@@ -132,6 +144,8 @@ class Column:
     hi: float | None = None
     codes: str | None = None
     unique: bool = False
+    positive: bool = False
+    safe_name: bool = False
 
     @property
     def label_zh(self) -> str:
@@ -151,12 +165,16 @@ class TableSpec:
         Time columns that must not be earlier than ``created_at``.
     store_column : str or None
         The column whose values must exist in the stores file.
+    one_of : tuple of str
+        Columns of which a row must have at least one value (a survey response answers at
+        least one question).
     """
 
     kind: str
     columns: tuple[Column, ...]
     after_created: tuple[str, ...] = ()
     store_column: str | None = "store_id"
+    one_of: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         """The :class:`Column` called ``name``."""
@@ -205,7 +223,7 @@ KANO_FEATURES_ZH = {
 
 def _stores() -> TableSpec:
     cols = (
-        _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True, unique=True),
+        _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True, safe_name=True, unique=True),
         _c(
             "store_name_zh",
             "text",
@@ -251,7 +269,7 @@ def _complaints() -> TableSpec:
             nonnull=True,
             unique=True,
         ),
-        _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True),
+        _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True, safe_name=True),
         _c(
             "created_at",
             "timestamp",
@@ -359,7 +377,7 @@ def _surveys(ces_scale: int) -> TableSpec:
             required=True,
             nonnull=True,
         ),
-        _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True),
+        _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True, safe_name=True),
         _c("customer_id", "id", _CUSTOMER_ID_ZH, _CUSTOMER_ID_EN),
         _c("nps", "int", ("推荐意愿", "推荐度", "净推荐值评分"), ("likelihood to recommend", "recommend"), lo=0, hi=10),
         _c("csat", "int", ("满意度", "总体满意度"), ("satisfaction", "overall satisfaction"), lo=1, hi=5),
@@ -388,7 +406,8 @@ def _surveys(ces_scale: int) -> TableSpec:
                 hi=5,
             )
         )
-    return TableSpec("surveys", tuple(cols))
+    scores = tuple(c.name for c in cols if c.type == "int")
+    return TableSpec("surveys", tuple(cols), one_of=scores)
 
 
 def _transactions() -> TableSpec:
@@ -409,7 +428,7 @@ def _transactions() -> TableSpec:
             nonnull=True,
         ),
         _c("customer_id", "id", _CUSTOMER_ID_ZH, _CUSTOMER_ID_EN, required=True, nonnull=True),
-        _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True),
+        _c("store_id", "id", _STORE_ID_ZH, _STORE_ID_EN, required=True, nonnull=True, safe_name=True),
         _c(
             "amount",
             "float",
@@ -418,6 +437,7 @@ def _transactions() -> TableSpec:
             required=True,
             nonnull=True,
             lo=0,
+            positive=True,
         ),
     )
     return TableSpec("transactions", cols)
@@ -517,6 +537,8 @@ def describe(kind: str, lang: str = "en") -> pd.DataFrame:
             if c.lo is None and c.hi is None
             else f"{'' if c.lo is None else int(c.lo)}–{'' if c.hi is None else int(c.hi)}"
         )
+        if c.positive:
+            rng = "> 0"
         allowed = ", ".join(labels(c.codes, "en")) if c.codes else rng
         rows.append(
             {
@@ -599,10 +621,25 @@ class HeaderResolution:
     suggestions: dict[str, str] = field(default_factory=dict)
 
 
-def resolve_headers(headers: Iterable[str], spec: TableSpec, user: dict[str, str] | None = None) -> HeaderResolution:
+def resolve_headers(
+    headers: Iterable[str],
+    spec: TableSpec,
+    user: dict[str, str] | None = None,
+    *,
+    provided: Iterable[str] = (),
+    fits: Callable[[str, Column], bool] | None = None,
+) -> HeaderResolution:
     """Match ``headers`` to the canonical columns of ``spec``.
 
     A user mapping (``{header: canonical}``) wins over the built-in aliases.
+
+    Parameters
+    ----------
+    provided : iterable of str
+        Canonical columns given otherwise (a constant of the mapping file): never missing.
+    fits : callable, optional
+        ``fits(header, column)`` says whether the header's values could be the column's (a
+        date column is no suggestion for an amount); only fitting headers are suggested.
 
     Examples
     --------
@@ -625,12 +662,15 @@ def resolve_headers(headers: Iterable[str], spec: TableSpec, user: dict[str, str
     for header, target in mapping.items():
         seen.setdefault(target, []).append(header)
     duplicates = {k: v for k, v in seen.items() if len(v) > 1}
-    missing = [c for c in spec.required if c not in seen]
+    given = set(provided)
+    missing = [c for c in spec.required if c not in seen and c not in given]
     suggestions: dict[str, str] = {}
     for name in missing:
         col = spec.column(name)
         best, score = None, 0.0
         for header in unmapped:
+            if fits is not None and not fits(header, col):
+                continue
             for alias in (col.name, *col.aliases_zh, *col.aliases_en):
                 ratio = difflib.SequenceMatcher(None, norm_header(header), norm_header(alias)).ratio()
                 if ratio > score:
@@ -771,29 +811,108 @@ def _text(values: pd.Series) -> pd.Series:
     return s.mask(s == "")
 
 
-def _numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """-> (float values, present, bad) for text or numeric input; ``¥``, ``元`` and thousands
-    separators are accepted."""
+def _numbers(values: pd.Series, decimal: str = ".") -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """-> (float values, present, bad, decimal comma) for text or numeric input.
+
+    ``¥``, ``元`` and spaces are ignored.  With ``decimal="."`` a comma is a thousands separator
+    only in a whole grouping (``1,280.50``); any other comma (``12,5``) is flagged in the fourth
+    array, never read as 125.  With ``decimal=","``, ``12,5`` is 12.5 and ``1.280,50`` 1280.5.
+    """
+    n = len(values)
+    no_comma = np.zeros(n, bool)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         nums = values.to_numpy(dtype="float64", na_value=np.nan)
         present = ~np.isnan(nums)
-        return nums, present, np.zeros(len(values), bool)
-    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        return nums, present, no_comma, no_comma
+    if decimal == "." and isinstance(values.array, pd.arrays.ArrowStringArray):
         try:  # fast path: Arrow's cast of the raw text, all or nothing
-            cast = pc.cast(values.array._pa_array, pa.float64())
+            arrow = values.array._pa_array
+            cast = pc.cast(arrow, pa.float64())
             nums = np.asarray(cast.to_numpy(zero_copy_only=False), dtype="float64")
-            present = ~np.isnan(nums)
-            return nums, present, present & ~np.isfinite(nums)
+            present = np.asarray(pc.is_valid(cast).to_numpy(zero_copy_only=False), dtype=bool)
+            return nums, present, present & ~np.isfinite(nums), no_comma
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
     text = _text(values)
     present = text.notna().to_numpy()
-    cleaned = text.str.replace(r"[¥￥,，元\s]", "", regex=True)
-    nums = np.asarray(
-        pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan), dtype="float64"
-    )
-    bad = present & ~np.isfinite(nums)
-    return nums, present, bad
+    cleaned = text.str.replace(r"[¥￥元$€£\s]", "", regex=True).str.replace("，", ",", regex=False)
+    if decimal == ",":
+        grouped = cleaned.str.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?").fillna(False)
+        cleaned = cleaned.where(~grouped, cleaned.str.replace(".", "", regex=False))
+        cleaned = cleaned.str.replace(",", ".", regex=False)
+        comma = no_comma
+    else:
+        has_comma = cleaned.str.contains(",", regex=False).fillna(False).to_numpy(dtype=bool)
+        grouped = cleaned.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?").fillna(False).to_numpy(dtype=bool)
+        comma = present & has_comma & ~grouped
+        cleaned = cleaned.str.replace(",", "", regex=False)
+    nums = np.array(pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan), dtype="float64")
+    nums[comma] = np.nan
+    bad = present & ~np.isfinite(nums) & ~comma
+    return nums, present, bad, comma
+
+
+#: Durations of the mapping file's ``durations:`` section: seconds per unit.
+DURATION_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+#: The longest store id (it names a folder of the run).
+SAFE_NAME_MAX = 64
+_UNSAFE_NAME = r'[/\\\x00-\x1f\x7f<>:"|?*]|\.\.|^\.|\.$'
+
+
+def _hours(text: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+    """Opening hours ``H:MM-H:MM`` -> (valid, normalised ``HH:MM-HH:MM``, opens and closes at the same time).
+
+    Hours run to 24:00.  A range past midnight, ``22:00-02:00``, is the same daily schedule as
+    ``00:00-02:00,22:00-24:00`` and is written so (the form the business-hours calendar reads).
+    """
+    parts = text.str.extract(r"^(\d{1,2})[:：](\d{2})\s*[-–—~～至到]\s*(\d{1,2})[:：](\d{2})$")
+    nums = parts.apply(pd.to_numeric, errors="coerce")
+    h1, m1, h2, m2 = (nums[i].to_numpy(dtype="float64") for i in range(4))
+    with np.errstate(invalid="ignore"):
+        clock = lambda h, m: (h < 24) & (m < 60) | (h == 24) & (m == 0)  # noqa: E731
+        ok = ~np.isnan(h1) & ~np.isnan(h2) & ~np.isnan(m1) & ~np.isnan(m2) & clock(h1, m1) & clock(h2, m2)
+        same = ok & (h1 * 60 + m1 == h2 * 60 + m2)
+        ok &= ~((h1 == 24) & (h2 * 60 + m2 < 24 * 60))  # opening at 24:00 and closing after it
+    fmt = nums.fillna(0).astype(int).astype(str)
+    opens = fmt[0].str.zfill(2) + ":" + fmt[1].str.zfill(2)
+    closes = fmt[2].str.zfill(2) + ":" + fmt[3].str.zfill(2)
+    overnight = ok & ~same & (h2 * 60 + m2 < h1 * 60 + m1)
+    night = ("00:00-" + closes + "," + opens + "-24:00").where(closes != "00:00", opens + "-24:00")
+    conv = (opens + "-" + closes).where(~overnight, night).where(ok & ~same, text)
+    return ok & ~same, conv.astype("str"), same
+
+
+def values_fit(values: pd.Series, col: Column) -> bool:
+    """Could ``values`` (a header's values; the first 50 are looked at) be the values of ``col``?
+
+    Used to suggest a header for a missing column: a column of dates is no suggestion for an
+    amount, a column of amounts none for a date.
+
+    Examples
+    --------
+    >>> values_fit(pd.Series(["2026-03-05", "2026-03-06"]), get_spec("transactions").column("amount"))
+    False
+    >>> values_fit(pd.Series(["12.5", "1,280"]), get_spec("transactions").column("amount"))
+    True
+    """
+    sample = _text(values.dropna().head(50))
+    sample = sample[sample.notna()]
+    if sample.empty:
+        return True
+    n = len(sample)
+    dates = int((~parse_datetimes(sample).bad & sample.notna().to_numpy()).sum())
+    if col.type in ("timestamp", "date"):
+        return dates >= 0.8 * n
+    nums, present, bad, comma = _numbers(sample)
+    numeric = int((present & ~bad & ~comma).sum())
+    if col.type in ("int", "float"):
+        return numeric >= 0.8 * n and dates < 0.8 * n
+    if col.type == "code":
+        table = code_table(col.codes)
+        return sum(norm_value(v) in table for v in sample) >= 0.5 * n
+    if col.type == "yesno":
+        return sample.str.lower().isin(_YES + _NO).sum() >= 0.8 * n
+    return dates < 0.8 * n or numeric == n  # ids, text: anything but a column of dates
 
 
 def check_frame(
@@ -803,6 +922,10 @@ def check_frame(
     store_ids: Iterable[str] | None = None,
     where: Callable[[np.ndarray], np.ndarray] | None = None,
     value_map: dict[str, dict[str, str]] | None = None,
+    formats: dict[str, str] | None = None,
+    durations: dict[str, tuple[str, str]] | None = None,
+    decimal: str = ".",
+    info: dict[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[tuple[str, str]]]:
     """Convert ``frame`` (canonical column names) to canonical types and find every bad cell.
 
@@ -820,6 +943,17 @@ def check_frame(
         where a duplicate id was first seen.
     value_map : dict, optional
         Extra accepted values per code column, ``{"channel": {"微信": "chat"}}``.
+    formats : dict, optional
+        The declared format of time columns, ``{"created_at": "%m/%d/%Y %H:%M"}`` (see
+        :func:`kit.intake.timeparse.parse_datetimes`); values not matching are rejected.
+    durations : dict, optional
+        ``{time column: (unit, start column)}``: the column holds a number of ``unit``
+        (:data:`DURATION_UNITS`) after ``start``, e.g. minutes to the first response; a
+        negative or non-numeric duration is rejected.
+    decimal : {".", ","}
+        The decimal separator of numbers written as text (see :func:`_numbers`).
+    info : dict, optional
+        Filled with ``date_only``: the time columns whose values carry no time of day.
 
     Returns
     -------
@@ -845,11 +979,24 @@ def check_frame(
     notes: list[tuple[str, str]] = []
     out: dict[str, Any] = {}
     value_map = value_map or {}
+    formats = formats or {}
+    durations = durations or {}
+    date_only: list[str] = []
+    pending: dict[str, np.ndarray] = {}
     for col in spec.columns:
         if col.name not in frame.columns:
             out[col.name] = _empty(col, n, frame.index)
             continue
         raw = frame[col.name]
+        if col.name in durations:  # a number of minutes (...) after another time column
+            nums, present, bad, comma = _numbers(raw, decimal)
+            probs.add(bad, col.name, raw, "bad_number")
+            probs.add(comma, col.name, raw, "decimal_comma")
+            negative = present & ~bad & ~comma & (nums < 0)
+            probs.add(negative, col.name, raw, "negative_duration")
+            pending[col.name] = np.where(present & ~bad & ~comma & ~negative, nums, np.nan)
+            out[col.name] = _empty(col, n, frame.index)
+            continue
         if col.type in ("id", "text"):
             conv = _text(raw)
             present = conv.notna().to_numpy()
@@ -865,9 +1012,10 @@ def check_frame(
             zh = labels("category", "zh")
             conv = _lookup(code, zh.get).where(code.notna(), conv)
         elif col.type in ("int", "float"):
-            nums, present, bad = _numbers(raw)
+            nums, present, bad, comma = _numbers(raw, decimal)
             probs.add(bad, col.name, raw, "bad_number")
-            ok = present & ~bad
+            probs.add(comma, col.name, raw, "decimal_comma")
+            ok = present & ~bad & ~comma
             if col.type == "int":
                 frac = ok & (np.round(nums) != nums)
                 probs.add(frac, col.name, raw, "not_integer")
@@ -888,6 +1036,10 @@ def check_frame(
                     hi=_fmt(col.hi),
                 )
                 ok &= ~outside
+            if col.positive:
+                zero = ok & (nums <= 0)
+                probs.add(zero, col.name, raw, "not_positive")
+                ok &= ~zero
             if col.type == "int":
                 conv = pd.Series(
                     pd.array(np.where(ok, np.round(np.nan_to_num(nums)), 0).astype("int64"), dtype="Int64"),
@@ -906,26 +1058,22 @@ def check_frame(
             conv = pd.Series(pd.array(np.where(yes, 1, 0), dtype="Int64"), index=frame.index)
             conv[~(yes | no)] = pd.NA
         elif col.type in ("timestamp", "date"):
-            parsed = parse_datetimes(raw)
-            probs.add(parsed.bad, col.name, raw, "bad_date")
+            declared = formats.get(col.name)
+            parsed = parse_datetimes(raw, format=declared)
+            if declared:
+                probs.add(parsed.bad, col.name, raw, "bad_date_format", format=declared)
+            else:
+                probs.add(parsed.bad, col.name, raw, "bad_date")
             conv = parsed.values
             present = conv.notna().to_numpy() | parsed.bad
+            if col.type == "timestamp" and parsed.date_only:
+                date_only.append(col.name)
         elif col.type == "hours":
             text = _text(raw)
             present = text.notna().to_numpy()
-            parts = text.str.extract(r"^(\d{1,2})[:：](\d{2})\s*[-–—~～至到]\s*(\d{1,2})[:：](\d{2})$")
-            nums = parts.apply(pd.to_numeric, errors="coerce")
-            ok = (
-                nums.notna().all(axis=1).to_numpy()
-                & (nums[[0, 2]] <= 24).all(axis=1).to_numpy()
-                & (nums[[1, 3]] < 60).all(axis=1).to_numpy()
-            )
-            probs.add(present & ~ok, col.name, raw, "bad_hours")
-            fmt = nums.fillna(0).astype(int).astype(str)
-            conv = (
-                fmt[0].str.zfill(2) + ":" + fmt[1].str.zfill(2) + "-" + fmt[2].str.zfill(2) + ":" + fmt[3].str.zfill(2)
-            ).where(ok, text)
-            conv = conv.astype("str")
+            ok, conv, same = _hours(text)
+            probs.add(present & same, col.name, raw, "hours_no_length")
+            probs.add(present & ~ok & ~same, col.name, raw, "bad_hours")
         else:  # pragma: no cover - the specs only use the types above
             raise ValueError(col.type)
         if col.nonnull:
@@ -934,7 +1082,34 @@ def check_frame(
             else:
                 missing = ~present
             probs.add(missing, col.name, None, "missing_value")
+        if col.safe_name:
+            unsafe = (conv.str.contains(_UNSAFE_NAME, regex=True) | (conv.str.len() > SAFE_NAME_MAX)).fillna(False)
+            probs.add(unsafe.to_numpy(dtype=bool), col.name, raw, "unsafe_id", limit=SAFE_NAME_MAX)
         out[col.name] = conv
+
+    # Durations: the time = the start column's time + the number of units.
+    for name, values in pending.items():
+        unit, start = durations[name]
+        begin = out[start]
+        micro = np.round(np.nan_to_num(values) * DURATION_UNITS[unit] * 1_000_000).astype("int64")
+        stamps = begin.to_numpy(dtype=UNIT) + micro.astype("timedelta64[us]")
+        stamps[np.isnan(values)] = np.datetime64("NaT")
+        out[name] = pd.Series(stamps, index=frame.index)
+        if spec.column(name).nonnull:
+            probs.add(np.isnan(values) & frame[name].isna().to_numpy(), name, None, "missing_value")
+        got = out[name].dropna()
+        if start in date_only and len(got) and bool((got == got.dt.normalize()).all()):
+            date_only.append(name)
+    if info is not None:
+        info["date_only"] = [c for c in spec.names if c in date_only]
+
+    if spec.one_of:
+        present_any = np.zeros(n, dtype=bool)
+        have = [c for c in spec.one_of if c in frame.columns]
+        for c in have:
+            present_any |= frame[c].notna().to_numpy() & (_text(frame[c]).notna().to_numpy())
+        if have:
+            probs.add(~present_any, "", None, "no_scores")
 
     # Complaint categories: the Chinese label in ``category``, the code in ``category_en``.
     code = out.pop("_category_code", None)
@@ -986,11 +1161,9 @@ def check_frame(
                 if fixable.any():
                     data[spec.store_column] = ids.where(~fixable, padded)
                     unknown = unknown & ~fixable
+                    fixed = int(fixable.sum())
                     notes.append(
-                        (
-                            f"{int(fixable.sum())} 个门店编号缺少前导零（如 1 → 001），已按门店文件补齐",
-                            f"{int(fixable.sum())} store ids had lost their leading zeros (e.g. 1 → 001) and were matched to the stores file",
-                        )
+                        (t("io.chain.leading_zeros", "zh", n=fixed), t("io.chain.leading_zeros", "en", n=fixed))
                     )
             probs.add(unknown, spec.store_column, ids, "unknown_store")
     return data, probs.frame(), notes

@@ -20,7 +20,10 @@ family                 example                     formats tried (in this order)
 
 Every value is sorted into one family by cheap whole-column string tests, and each family's
 formats are tried in turn on the values still unparsed, with :func:`pandas.to_datetime` and an
-explicit ``format`` (strict: ``2026-02-30`` is an error, not 2 March).  A value no format matches
+explicit ``format`` (strict: ``2026-02-30`` is an error, not 2 March).  Day-first and month-first
+dates (``03/05/2026``) are ambiguous and never guessed: a column written that way is read with the
+format declared for it (``format="%m/%d/%Y %H:%M"``, from ``formats:`` in ``mapping.yaml``), and
+values not matching it are reported in ``bad``.  A value no format matches
 is reported in ``bad`` -- the caller rejects its row; nothing becomes ``NaT`` silently.  Values
 with a UTC offset are converted to Asia/Shanghai local time; all results are naive
 ``datetime64[us]`` in local time.
@@ -43,7 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["EXCEL_ORIGIN", "FORMATS", "LOCAL_TZ", "ParsedTimes", "UNIT", "parse_datetimes"]
+__all__ = ["DATE_ONLY_MIN", "EXCEL_ORIGIN", "FORMATS", "LOCAL_TZ", "ParsedTimes", "UNIT", "parse_datetimes"]
 
 #: Excel stores dates as days since this origin (the 1900 leap-year bug folded in).
 EXCEL_ORIGIN = np.datetime64("1899-12-30T00:00:00", "us")
@@ -53,6 +56,9 @@ SERIAL_MIN, SERIAL_MAX = 18264.0, 73051.0
 #: The local time zone of the kit's data; values with an offset are converted to it.
 LOCAL_TZ = "Asia/Shanghai"
 UNIT = "datetime64[us]"
+#: A column whose values are all at midnight is date-only even when written with a time
+#: (``2026-03-05 00:00:00``) once it has this many values (see :attr:`ParsedTimes.date_only`).
+DATE_ONLY_MIN = 10
 
 #: Formats per family, most precise first.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -98,6 +104,27 @@ class ParsedTimes:
     values: pd.Series
     bad: np.ndarray
     formats: dict[str, int] = field(default_factory=dict)
+    timed: int = 0
+
+    @property
+    def date_only(self) -> bool:
+        """True when the values carry no time of day: at least one value, every one at 00:00:00,
+        and either none written with a time (``2026-03-05``, an Excel date without a fraction)
+        or at least :data:`DATE_ONLY_MIN` of them (a system that writes ``00:00:00`` after every date).
+
+        Examples
+        --------
+        >>> parse_datetimes(pd.Series(["2026-03-05", "2026/3/6"])).date_only
+        True
+        >>> parse_datetimes(pd.Series(["2026-03-05", "2026-03-05 00:00"])).date_only
+        False
+        >>> parse_datetimes(pd.Series(["2026-03-05 09:30"])).date_only
+        False
+        """
+        stamps = self.values.dropna()
+        if stamps.empty or not bool((stamps == stamps.dt.normalize()).all()):
+            return False
+        return self.timed == 0 or len(stamps) >= DATE_ONLY_MIN
 
 
 def _as_text(values: pd.Series) -> pd.Series:
@@ -113,7 +140,7 @@ def _parse_serial(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return EXCEL_ORIGIN + micro.astype("timedelta64[us]"), ok
 
 
-def parse_datetimes(values: pd.Series, *, tz: str = LOCAL_TZ) -> ParsedTimes:
+def parse_datetimes(values: pd.Series, *, tz: str = LOCAL_TZ, format: str | None = None) -> ParsedTimes:
     """Parse a column of dates/times written in any of the accepted formats (see module doc).
 
     Parameters
@@ -123,6 +150,10 @@ def parse_datetimes(values: pd.Series, *, tz: str = LOCAL_TZ) -> ParsedTimes:
         (naive = local time; tz-aware values are converted to ``tz``).
     tz : str
         The local time zone results are expressed in.
+    format : str, optional
+        The one format of the column's text (``"%m/%d/%Y %H:%M"``, ``"%d-%m-%Y"``): values are
+        read with it alone, except those written year first (``2026-03-05 14:02``, as Excel
+        date cells are read), which cannot be misread; every other value is ``bad``.
 
     Returns
     -------
@@ -136,28 +167,32 @@ def parse_datetimes(values: pd.Series, *, tz: str = LOCAL_TZ) -> ParsedTimes:
     >>> r = parse_datetimes(pd.Series(["2026/3/5 9:05", "2026-02-30", ""]))
     >>> r.values.tolist()[0], r.bad.tolist()
     (Timestamp('2026-03-05 09:05:00'), [False, True, False])
+    >>> us = parse_datetimes(pd.Series(["03/05/2026 14:02", "13/05/2026 14:02"]), format="%m/%d/%Y %H:%M")
+    >>> us.values.tolist()[0], us.bad.tolist()
+    (Timestamp('2026-03-05 14:02:00'), [False, True])
     """
     index = values.index
     n = len(values)
     dtype = values.dtype
-    if isinstance(dtype, pd.DatetimeTZDtype):
-        out = values.dt.tz_convert(tz).dt.tz_localize(None).astype(UNIT)
-        return ParsedTimes(out, np.zeros(n, bool), {"datetime": int(out.notna().sum())})
-    if pd.api.types.is_datetime64_dtype(dtype):
-        out = values.astype(UNIT)
-        return ParsedTimes(out, np.zeros(n, bool), {"datetime": int(out.notna().sum())})
+    if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(dtype):
+        out = values.dt.tz_convert(tz).dt.tz_localize(None) if isinstance(dtype, pd.DatetimeTZDtype) else values
+        out = out.astype(UNIT)
+        timed = int((out.notna() & (out != out.dt.normalize())).sum())
+        return ParsedTimes(out, np.zeros(n, bool), {"datetime": int(out.notna().sum())}, timed)
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         stamps, ok = _parse_serial(numbers)
         present = ~np.isnan(numbers)
         result = np.where(ok, stamps, np.datetime64("NaT", "us"))
-        return ParsedTimes(pd.Series(result, index=index), present & ~ok, {"excel_serial": int(ok.sum())})
+        timed = int((ok & (np.round(np.where(ok, numbers, 0) * 86400) % 86400 != 0)).sum())
+        return ParsedTimes(pd.Series(result, index=index), present & ~ok, {"excel_serial": int(ok.sum())}, timed)
 
     text = _as_text(values)
     present = text.notna().to_numpy()
     result = np.full(n, np.datetime64("NaT"), dtype=UNIT)
     todo = present.copy()
     counts: dict[str, int] = {}
+    timed = [0]
 
     def run(label: str, fmt: str, idx: np.ndarray, source: pd.Series) -> None:
         idx = idx[todo[idx]]
@@ -167,6 +202,8 @@ def parse_datetimes(values: pd.Series, *, tz: str = LOCAL_TZ) -> ParsedTimes:
         parsed = pd.to_datetime(source if whole else source.iloc[idx], format=fmt, errors="coerce")
         stamps = parsed.to_numpy(dtype=UNIT)
         got = ~np.isnat(stamps)
+        if "%H" in fmt:
+            timed[0] += int(got.sum())
         if whole and got.all():
             result[:] = stamps
             todo[:] = False
@@ -175,6 +212,13 @@ def parse_datetimes(values: pd.Series, *, tz: str = LOCAL_TZ) -> ParsedTimes:
             result[idx[got]] = stamps[got]
             todo[idx[got]] = False
             counts[label] = counts.get(label, 0) + int(got.sum())
+
+    if format is not None:  # the declared format, then the unambiguous year-first ISO forms
+        present_idx = np.flatnonzero(present)
+        run("declared", format, present_idx, text)
+        for fmt in FORMATS["iso"]:
+            run("iso", fmt, np.flatnonzero(todo), text)
+        return ParsedTimes(pd.Series(result, index=index), todo, counts, timed[0])
 
     # Fast path: the format most values of a sample use is tried on the whole column first
     # (a format that does not match costs ~6x one that does, so guessing well matters).
@@ -199,7 +243,7 @@ def parse_datetimes(values: pd.Series, *, tz: str = LOCAL_TZ) -> ParsedTimes:
     if len(left):
         sub = text.iloc[left]
         has = {ch: sub.str.contains(ch, regex=False).fillna(False).to_numpy(dtype=bool) for ch in ("年", "/", "-")}
-        digits = sub.str.fullmatch(r"\d+(?:\.\d+)?").fillna(False).to_numpy(dtype=bool)
+        digits = sub.str.fullmatch(r"\d+(?:[.,]\d+)?").fillna(False).to_numpy(dtype=bool)
         family = np.select(
             [has["年"], has["/"], has["-"], digits], ["chinese", "slash", "iso", "number"], default="dot"
         )
@@ -217,6 +261,7 @@ def parse_datetimes(values: pd.Series, *, tz: str = LOCAL_TZ) -> ParsedTimes:
                 result[pick[got]] = local.to_numpy(dtype=UNIT)[got]
                 todo[pick[got]] = False
                 counts["iso"] = counts.get("iso", 0) + int(got.sum())
+                timed[0] += int(got.sum())
         cn = left[(family == "chinese") & todo[left]]
         if len(cn):
             norm = (
@@ -235,10 +280,12 @@ def parse_datetimes(values: pd.Series, *, tz: str = LOCAL_TZ) -> ParsedTimes:
             eight = text.iloc[num].str.fullmatch(r"(?:19|20|21)\d{6}").fillna(False).to_numpy(dtype=bool)
             run("compact", FORMATS["compact"][0], num[eight], text)
             num = num[todo[num]]
-            numbers = pd.to_numeric(text.iloc[num], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            serial = text.iloc[num].str.replace(",", ".", regex=False)  # 46086,5 from a decimal-comma workbook
+            numbers = pd.to_numeric(serial, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
             stamps, ok = _parse_serial(numbers)
             result[num[ok]] = stamps[ok]
             todo[num[ok]] = False
             if ok.any():
                 counts["excel_serial"] = int(ok.sum())
-    return ParsedTimes(pd.Series(result, index=index), todo, counts)
+                timed[0] += int((np.round(numbers[ok] * 86400) % 86400 != 0).sum())
+    return ParsedTimes(pd.Series(result, index=index), todo, counts, timed[0])

@@ -83,6 +83,16 @@ def format_report(result: Any, lang: str = "en") -> str:
         lines.append("  " + t("io.summary.unmapped", lang, headers=", ".join(result.unmapped)))
     for zh, en in result.notes:
         lines.append("  " + (zh if lang == "zh" else en))
+    name = result.source.name
+    if getattr(result, "constants", None):
+        pairs = ", ".join(f"{c} = {v}" for c, v in result.constants.items())
+        lines.append("  " + t("io.chain.constants", lang, file=name, pairs=pairs))
+    if getattr(result, "date_only", ()):
+        lines.append("  " + t("io.chain.date_only", lang, file=name, columns=", ".join(result.date_only)))
+    if getattr(result, "lines_accepted", None) is not None:
+        lines.append(
+            "  " + t("io.chain.line_items", lang, file=name, lines=result.lines_accepted, receipts=len(result.data))
+        )
     if result.kind != "stores" and not result.stores_checked:
         lines.append(t("io.summary.stores_unchecked", lang))
     lines.append(result.summary(lang))

@@ -50,3 +50,55 @@ def test_write_csv_is_utf8_sig_for_excel(tmp_path):
     path = files.write_csv(pd.DataFrame({"门店": ["001"]}), tmp_path / "r.csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     assert pd.read_csv(path, dtype=str, encoding="utf-8-sig")["门店"].tolist() == ["001"]
+
+
+# --------------------------------------------------------------------------- data is text, never a formula
+
+
+def test_write_csv_neutralises_formulas_in_cells_and_headers(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "=HYPERLINK(1)": ["=1+1", "+SUM(A1)", "-2+3 x", "@cmd", "\tx", "\rx", "plain"],
+            "amount": [-5.0, 1.5, 0.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
+    path = files.write_csv(frame, tmp_path / "out.csv")
+    back = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(back.columns) == ["'=HYPERLINK(1)", "amount"]
+    assert back.iloc[:, 0].tolist() == [
+        "'=1+1",
+        "'+SUM(A1)",
+        "'-2+3 x",
+        "'@cmd",
+        "'\tx",
+        "'\nx",
+        "plain",
+    ]  # a CR alone would end the row
+    assert back["amount"].tolist()[:2] == ["-5.0", "1.5"]  # numbers stay numbers
+    assert frame.iloc[0, 0] == "=1+1", "the input is not changed"
+
+
+def test_numbers_as_text_and_masked_phones_stay_readable():
+    frame = pd.DataFrame({"v": ["-5", "+3.5", "-1,280.00", "+86 139****5678", "-", "(021) 1234-5678", "-a"]})
+    assert files.neutralise_cells(frame)["v"].tolist() == [
+        "-5",
+        "+3.5",
+        "-1,280.00",
+        "+86 139****5678",
+        "-",
+        "(021) 1234-5678",
+        "'-a",
+    ]
+
+
+def test_neutralise_single_values_and_categories():
+    assert files.neutralise("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0"
+    assert files.neutralise(None) is None and files.neutralise(-5) == -5
+    frame = pd.DataFrame({"c": pd.Categorical(["=x", "ok", "=x"])})
+    out = files.neutralise_cells(frame)["c"]
+    assert str(out.dtype) == "category" and out.tolist() == ["'=x", "ok", "'=x"]
+
+
+def test_write_csv_can_keep_formulas_for_programs(tmp_path):
+    path = files.write_csv(pd.DataFrame({"v": ["=1"]}), tmp_path / "raw.csv", formulas=True)
+    assert path.read_text(encoding="utf-8-sig").splitlines() == ["v", "=1"]

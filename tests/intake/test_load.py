@@ -17,6 +17,7 @@ from kit.intake.load import LoadResult, load_chain, load_table
 from kit.intake.mapping import read_mapping
 from kit.intake.readers import detect_encoding
 from kit.intake.sample import write_chain
+from kit.intake.schemas import get_spec
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "intake"
 STORES = FIX / "stores.csv"
@@ -193,9 +194,9 @@ def test_xlsx_unknown_sheet_lists_the_sheets():
     assert "汇总" in err.message("zh")
 
 
-def test_xlsx_sheet_with_only_a_title_is_header_only():
+def test_xlsx_sheet_with_only_a_title_has_no_header():
     err = error_of("complaints", FIX / "complaints_two_sheets.xlsx", sheet="说明")
-    assert "no data rows" in err.message("en")
+    assert "a required column is missing: complaint_id" in err.message("en") and err.where.sheet == "说明"
 
 
 def test_parquet_typed_columns(tmp_path):
@@ -406,9 +407,12 @@ def test_file_with_only_blank_lines_is_empty():
     assert "empty" in error_of("complaints", FIX / "blank_only.csv").message("en")
 
 
-def test_header_only_file():
-    err = error_of("complaints", FIX / "header_only.csv")
-    assert "header but no data rows" in err.message("en") and err.where.file.endswith("header_only.csv")
+def test_header_only_file_is_an_empty_table(tmp_path):
+    result = load_table("complaints", FIX / "header_only.csv", rejects_dir=tmp_path)
+    check_counts(result, 0, 0)
+    assert result.header_only and result.rejects_path is None
+    assert result.summary("en") == "header_only.csv: a header but no rows (taken as an empty table)"
+    assert str(result.data["created_at"].dtype) == "datetime64[us]" and "tier" in result.data
 
 
 def test_missing_required_column_names_the_closest_header():
@@ -461,7 +465,10 @@ def test_without_the_mapping_the_custom_headers_fail():
 
 def test_bad_mapping_file_names_the_entry():
     err = error_of("complaints", FIX / "custom_headers.csv", mapping=FIX / "bad_mapping.yaml")
-    assert "complaint_idd is not a column of complaints (did you mean complaint_id?)" in err.message("en")
+    assert "complaints.工单号: complaint_idd is not a column of complaints; did you mean complaint_id?" in err.message(
+        "en"
+    )
+    assert err.where.file.endswith("bad_mapping.yaml")
 
 
 def test_mapping_written_the_other_way_round():
@@ -517,3 +524,272 @@ def test_load_chain_uses_mapping_yaml_in_data_folder_and_reports_it(tmp_path):
     lines = chain.summary("en")
     assert "complaints.csv: headers mapped 工单流水号 → complaint_id" in lines
     assert len(lines) == 5
+
+
+# --------------------------------------------------------------------------- rejects are masked, and text
+
+
+PII_HEADER = (
+    "complaint_id,store_id,created_at,channel,tier,category,first_response_at,customer_name,customer_phone,备注"
+)
+
+
+def pii_file(tmp_path: Path) -> Path:
+    lines = [
+        PII_HEADER,
+        "T1,001,2026-03-05 14:02,phone,normal,其他,2026-03-05 14:30,张三丰,139 1234 5678,ok",
+        "T2,001,2026-03-05 14:02,phone,normal,其他,2026-03-05 14:00,李四,+86 13912345678,邮箱 li.si@example.com",
+        "T3,001,2026-03-05 14:02,fax,normal,其他,2026-03-05 14:30,王五,139-1234-5678,身份证 11010119900307123X",
+        "T4,001,王六,13812345678",
+        'T5,001,2026-03-05 14:02,phone,normal,其他,2026-03-05 14:30,"=HYPERLINK(""http://x"")",13912345678,@SUM(A1)',
+        "T5b,001,2026-03-05 14:02,phone,normal,其他,2026-03-05 14:30,=1+1,13912345678,@SUM(A1)",
+        "T6,001,2026-03-05 14:02,phone,weird,其他,2026-03-05 14:30,赵七,13912345678,",
+    ]
+    path = tmp_path / "pii.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_rejects_are_masked_like_the_reports(tmp_path):
+    from kit.core.privacy import find_pii
+
+    result = load_table("complaints", pii_file(tmp_path), rejects_dir=tmp_path)
+    assert result.masked and result.rows_rejected == 4  # T2 T3 T4 T6
+    text = result.rejects_path.read_text(encoding="utf-8-sig")
+    names = ["张三丰", "李四", "王五", "王六", "赵七"]
+    assert find_pii(text, names=names) == []
+    assert find_pii(result.rejects.to_csv(), names=names) == []  # the table in memory too
+    back = pd.read_csv(result.rejects_path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    t2 = back[back["source_row"] == "3"].iloc[0]
+    assert (t2["customer_name"], t2["customer_phone"], t2["备注"]) == (
+        "李*",
+        "+86 139****5678",
+        "邮箱 l***@example.com",
+    )
+    assert back.loc[back["source_row"] == "4", "备注"].iloc[0] == "身份证 110***********123X"
+    assert back.loc[back["reason"] == "wrong_field_count", "value"].iloc[0] == "T4,001,王*,138****5678"
+    assert set(result.data["complaint_id"]) == {"T1", "T5", "T5b"}
+
+
+def test_rejects_file_cells_are_never_formulas(tmp_path):
+    path = pii_file(tmp_path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            ",phone,normal,其他,2026-03-05 14:30,=1+1", ",phone,bad,其他,2026-03-05 14:30,=1+1"
+        ),
+        encoding="utf-8",
+    )
+    result = load_table("complaints", path, rejects_dir=tmp_path, unmask=True)
+    back = pd.read_csv(result.rejects_path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    t5b = back[back["complaint_id"] == "T5b"].iloc[0]
+    assert (t5b["customer_name"], t5b["备注"]) == ("'=1+1", "'@SUM(A1)")
+    assert (
+        result.rejects.loc[result.rejects["complaint_id"] == "T5b", "customer_name"].iloc[0] == "=1+1"
+    )  # in memory: data
+
+
+def test_unmask_keeps_personal_data_in_the_rejects(tmp_path):
+    result = load_table("complaints", pii_file(tmp_path), rejects_dir=tmp_path, unmask=True)
+    assert not result.masked
+    assert "139 1234 5678" not in result.rejects.to_csv()  # T1 passed: it is not in the rejects
+    assert "+86 13912345678" in set(result.rejects["customer_phone"].dropna())
+    assert "T4,001,王六,13812345678" in set(result.rejects["value"])
+
+
+def test_load_chain_unmask(tmp_path):
+    write_chain(tmp_path, stores=1, months=1, seed=3)
+    path = tmp_path / "complaints.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "resolution_satisfaction"] = "9"
+    frame.to_csv(path, index=False)
+    phone = frame.loc[0, "customer_phone"]
+    assert load_chain(tmp_path).complaints.rejects["customer_phone"].iloc[0] != phone
+    assert load_chain(tmp_path, unmask=True).complaints.rejects["customer_phone"].iloc[0] == phone
+
+
+# --------------------------------------------------------------------------- the stores file is optional
+
+
+def test_a_folder_with_only_a_complaints_file(tmp_path):
+    write_chain(tmp_path, stores=2, months=1, seed=2)
+    for kind in ("stores", "surveys", "transactions"):
+        (tmp_path / f"{kind}.csv").unlink()
+    chain = load_chain(tmp_path)
+    assert chain.missing == ("stores", "surveys", "transactions")
+    assert chain.stores.data["store_id"].tolist() == ["001", "002"]
+    assert chain.stores.data["store_name_en"].tolist() == ["001", "002"]
+    assert chain.stores.data["opening_hours"].tolist() == ["00:00-24:00"] * 2
+    assert chain.stores.derived and chain.stores.rows_rejected == 0
+    assert not chain.complaints.stores_checked and chain.complaints.rows_rejected == 0
+    for kind in ("surveys", "transactions"):
+        table = getattr(chain, kind)
+        assert table.data.empty and table.rows_read == 0 == table.rows_rejected
+        assert list(table.data.columns) == get_spec(kind).names
+    assert str(chain.surveys.data["date"].dtype) == "datetime64[us]" and str(chain.surveys.data["nps"].dtype) == "Int64"
+    assert chain.transactions.data.query("store_id == '001'").empty  # downstream code can filter them
+    lines = chain.summary("en")
+    assert (
+        lines[0]
+        == "no stores file: 2 stores taken from the data, named by their id, without opening hours (clocks count calendar hours)"
+    )
+    assert "no surveys file: the table is empty" in lines and "no transactions file: the table is empty" in lines
+    assert "没有门店文件：从数据中取得 2 家门店" in chain.summary("zh")[0]
+
+
+def test_a_header_only_stores_file_and_a_header_only_surveys_file(tmp_path):
+    write_chain(tmp_path, stores=2, months=1, seed=2)
+    for kind in ("stores", "surveys"):
+        path = tmp_path / f"{kind}.csv"
+        path.write_text(path.read_text(encoding="utf-8-sig").splitlines()[0] + "\n", encoding="utf-8-sig")
+    chain = load_chain(tmp_path)
+    assert chain.missing == ()
+    assert chain.stores.derived and chain.stores.data["store_id"].tolist() == ["001", "002"]
+    assert chain.surveys.header_only and chain.surveys.data.empty
+    lines = chain.summary("en")
+    assert lines[0].startswith("stores.csv has no rows: 2 stores taken from the data")
+    assert "surveys.csv: a header but no rows (taken as an empty table)" in lines
+
+
+def test_a_folder_without_any_data_table(tmp_path):
+    write_chain(tmp_path, stores=1, months=1, seed=2)
+    for kind in ("complaints", "surveys", "transactions"):
+        (tmp_path / f"{kind}.csv").unlink()
+    with pytest.raises(DataError) as info:
+        load_chain(tmp_path)
+    assert "no complaints, surveys or transactions file" in info.value.message("en")
+
+
+# --------------------------------------------------------------------------- export shapes declared in mapping.yaml
+
+
+def chain_folder(tmp_path: Path, complaints: str, mapping: str, transactions: str | None = None) -> Path:
+    (tmp_path / "complaints.csv").write_text(complaints, encoding="utf-8")
+    if transactions is not None:
+        (tmp_path / "transactions.csv").write_text(transactions, encoding="utf-8")
+    (tmp_path / "mapping.yaml").write_text(mapping, encoding="utf-8")
+    return tmp_path
+
+
+US_COMPLAINTS = (
+    "工单号,门店,受理时间,渠道,类别,首次响应分钟\n"
+    "T1,001,03/05/2026 14:02,电话,其他,30\n"
+    "T2,001,13/05/2026 14:02,电话,其他,10\n"
+    "T3,002,03/06/2026 09:00,电话,其他,-5\n"
+    "T4,002,03/07/2026 09:00,电话,其他,\n"
+)
+US_MAPPING = """currency: USD
+complaints:
+  columns: {工单号: complaint_id, 门店: store_id, 受理时间: created_at, 类别: category}
+  formats: {created_at: "%m/%d/%Y %H:%M"}
+  constants: {tier: normal}
+  durations:
+    first_response_at: {column: 首次响应分钟, unit: minutes, from: created_at}
+"""
+
+
+def test_formats_constants_durations_and_currency(tmp_path):
+    chain = load_chain(chain_folder(tmp_path, US_COMPLAINTS, US_MAPPING))
+    c = chain.complaints
+    assert rejected(c) == [(3, "created_at", "bad_date_format"), (4, "first_response_at", "negative_duration")]
+    assert c.data["created_at"].tolist() == [pd.Timestamp("2026-03-05 14:02"), pd.Timestamp("2026-03-07 09:00")]
+    assert c.data["first_response_at"].iloc[0] == pd.Timestamp("2026-03-05 14:32")
+    assert pd.isna(c.data["first_response_at"].iloc[1])  # no duration: not answered yet
+    assert c.data["tier"].tolist() == ["normal", "normal"] and c.constants == {"tier": "normal"}
+    assert c.mapping["首次响应分钟"] == "first_response_at"
+    assert (chain.currency, chain.currency_symbol) == ("USD", "$")
+    assert "complaints.csv: every row given tier = normal by mapping.yaml" in chain.summary("en")
+    assert "tier" not in c.absent and "resolved_at" in c.absent
+
+
+def test_a_constant_for_a_column_the_file_has_is_an_error(tmp_path):
+    text = US_COMPLAINTS.replace("类别,", "类别,优先级,", 1).replace("其他,", "其他,一般,")
+    with pytest.raises(DataError) as info:
+        load_chain(chain_folder(tmp_path, text, US_MAPPING))
+    assert 'tier is a column of the file (header "优先级") and also a constant' in info.value.message("en")
+
+
+def test_line_items_are_summed_per_receipt(tmp_path):
+    transactions = (
+        "小票号,交易日期,客户编号,门店编号,金额\n"
+        "R1,2026-03-05,K1,001,10\n"
+        "R1,2026-03-05,K1,001,5.5\n"
+        "R1,2026-03-05,K1,001,-2\n"
+        "R2,2026-03-05,K2,001,0\n"
+        "R3,2026-03-06,K3,002,7\n"
+        "R3,2026-03-06,K3,002,x\n"
+        "R4,2026-03-06,K1,002,8\n"
+    )
+    mapping = US_MAPPING + "transactions:\n  line_items: {receipt: 小票号, amount: 金额}\n"
+    t = load_chain(chain_folder(tmp_path, US_COMPLAINTS, mapping, transactions)).transactions
+    assert t.data[["transaction_id", "amount"]].values.tolist() == [["R1", 13.5], ["R4", 8.0]]
+    assert t.origin["source_row"].tolist() == [2, 8]
+    assert (t.rows_read, t.rows_accepted, t.rows_rejected, t.lines_accepted) == (7, 4, 3, 4)
+    assert rejected(t) == [
+        (5, "amount", "receipt_not_positive"),
+        (6, "transaction_id", "receipt_line_rejected"),
+        (7, "amount", "bad_number"),
+    ]
+    assert (
+        t.rejects["reason_en"].iloc[1] == "another line of this receipt was rejected (row 7), so the whole receipt is"
+    )
+    assert "transactions.csv: 4 lines → 2 receipts (amounts summed per receipt)" in t.details("en")
+
+
+def test_receipt_numbers_that_restart_every_day(tmp_path):
+    transactions = "小票号,交易日期,客户编号,门店编号,金额\n0001,2026-03-05,K1,001,10\n0001,2026-03-06,K2,001,5\n0001,2026-03-06,K2,001,5\n"
+    mapping = "transactions:\n  line_items: {receipt: 小票号}\n"
+    t = load_chain(chain_folder(tmp_path, US_COMPLAINTS, US_MAPPING + mapping, transactions)).transactions
+    assert t.data["transaction_id"].tolist() == ["001-20260305-0001", "001-20260306-0001"]
+    assert t.data["amount"].tolist() == [10.0, 10.0]
+    assert any("store-date-receipt" in en for _, en in t.notes)
+
+
+def test_decimal_comma_declared_for_a_table(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "交易日期;客户编号;门店编号;金额\n2026-03-05;K1;001;12,5\n2026-03-05;K2;001;1.280,00\n", encoding="utf-8"
+    )
+    assert rejected(load_table("transactions", path, rejects_dir=tmp_path)) == [
+        (2, "amount", "decimal_comma"),
+        (3, "amount", "decimal_comma"),
+    ]
+    result = load_table("transactions", path, mapping={"transactions": {"decimal": ","}}, rejects_dir=tmp_path)
+    assert result.data["amount"].tolist() == [12.5, 1280.0]
+
+
+# --------------------------------------------------------------------------- timestamps without times, absent columns
+
+
+def test_date_only_time_columns_are_detected(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "complaint_id,store_id,created_at,channel,tier,category,first_response_at,resolved_at\n"
+        "T1,001,2026-03-05,phone,normal,其他,2026-03-05 10:00,2026-03-06\n"
+        "T2,001,2026/3/6,phone,normal,其他,,2026-03-07\n",
+        encoding="utf-8",
+    )
+    result = load_table("complaints", path, rejects_dir=tmp_path)
+    assert result.date_only == ("created_at", "resolved_at")
+    assert "closed_at" in result.absent and "customer_phone" in result.absent
+    assert result.data["closed_at"].isna().all()  # absent columns are still there, empty
+    write_chain(tmp_path / "chain", stores=1, months=1, seed=3)
+    (tmp_path / "chain" / "complaints.csv").write_bytes(path.read_bytes())
+    chain = load_chain(tmp_path / "chain")
+    assert chain.date_only("complaints") == {"created_at", "resolved_at"} and chain.date_only("surveys") == set()
+    assert "complaints.csv: created_at, resolved_at hold dates without a time of day" in " ".join(chain.summary("en"))
+
+
+def test_the_sample_chain_has_no_date_only_columns_and_nothing_absent_in_complaints(tmp_path):
+    write_chain(tmp_path, stores=2, months=1, seed=5)
+    chain = load_chain(tmp_path)
+    assert all(not getattr(chain, k).date_only for k in ("stores", "complaints", "surveys", "transactions"))
+    assert chain.complaints.absent == () and chain.missing == ()
+
+
+def test_the_missing_column_hint_never_suggests_a_header_of_another_type(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("交易日期,客户编号,门店编号,金额日期\n2026-03-05,K1,001,2026-03-05\n", encoding="utf-8")
+    err = error_of("transactions", path)
+    assert err.where.column == "amount" and "金额日期" not in err.message("en")
+    path.write_text("交易日期,客户编号,门店编号,金额（元）\n2026-03-05,K1,001,12.5\n", encoding="utf-8")
+    assert 'closest header in the file is "金额（元）"' in error_of("transactions", path).message("en")

@@ -71,3 +71,32 @@ def test_large_column_is_parsed_with_whole_column_calls():
     parsed = parse_datetimes(text)
     assert not parsed.bad.any()
     assert (parsed.values.to_numpy() == stamps.to_numpy()).all()
+
+
+# --------------------------------------------------------------------------- declared formats, date-only columns
+
+
+def test_a_declared_us_or_european_format_and_values_not_matching_it():
+    us = parse_datetimes(
+        pd.Series(["03/05/2026 14:02", "12/31/2026 23:59", "31/12/2026 23:59", "2026-03-05 14:02"]),
+        format="%m/%d/%Y %H:%M",
+    )
+    assert us.values.tolist()[:2] == [pd.Timestamp("2026-03-05 14:02"), pd.Timestamp("2026-12-31 23:59")]
+    assert us.bad.tolist() == [False, False, True, False]  # year-first ISO cannot be misread
+    eu = parse_datetimes(pd.Series(["05-03-2026", "30-02-2026"]), format="%d-%m-%Y")
+    assert eu.values.iloc[0] == pd.Timestamp("2026-03-05") and eu.bad.tolist() == [False, True]
+
+
+def test_without_a_declared_format_day_month_dates_are_not_guessed():
+    assert parse_datetimes(pd.Series(["03/05/2026 14:02"])).bad.tolist() == [True]
+
+
+def test_date_only_columns():
+    assert parse_datetimes(pd.Series(["2026-03-05", None, "2026/3/6"])).date_only
+    assert parse_datetimes(pd.Series([46086.0, 46087.0])).date_only  # Excel dates without a fraction
+    assert not parse_datetimes(pd.Series([46086.5])).date_only
+    assert not parse_datetimes(pd.Series(["2026-03-05", "2026-03-05 09:30"])).date_only
+    assert not parse_datetimes(pd.Series(["2026-03-05 00:00:00"] * 3)).date_only  # written with a time, too few to tell
+    assert parse_datetimes(pd.Series(["2026-03-05 00:00:00"] * 10)).date_only  # a system writing 00:00:00 after dates
+    assert not parse_datetimes(pd.Series([None, None], dtype="str")).date_only
+    assert parse_datetimes(pd.Series(pd.to_datetime(["2026-03-05", "2026-03-06"]))).date_only
