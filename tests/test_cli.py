@@ -82,7 +82,7 @@ def test_run_contains_a_failing_store_exits_1_and_resume_finishes_it(small_chain
     ]
     assert main(argv) == 1
     printed = capsys.readouterr().out
-    assert "1 / 2 ok" in printed and "FAILED 002 faults: cell 4: ValueError: bad input for store 002" in printed
+    assert "1 / 2 ok" in printed and "FAILED 002 faults: cell 6: ValueError: bad input for store 002" in printed
     (data / ".fail-002").unlink()
     assert main([*argv, "--resume"]) == 0
     assert "2 / 2 ok (1 reused" in capsys.readouterr().out

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from kit.core.errors import ParameterError, RunError
+from kit.core.errors import ParameterError
 from kit.run.batch import run_batch
 from kit.run.jobs import parse_period, plan_jobs, resolve_notebook, select_stores
 
@@ -20,8 +20,9 @@ def test_parse_period():
 def test_resolve_notebook_by_number_and_name():
     assert resolve_notebook("03").name == "03_complaint_audit.ipynb"
     assert resolve_notebook("03_complaint_audit").name == "03_complaint_audit.ipynb"
-    with pytest.raises(RunError, match="03_complaint_audit"):
+    with pytest.raises(ParameterError, match="03_complaint_audit") as info:  # exit 2: nothing can run
         resolve_notebook("99_nothing")
+    assert info.value.exit_code == 2
 
 
 def test_select_stores_rejects_unknown_and_empty():
@@ -30,8 +31,10 @@ def test_select_stores_rejects_unknown_and_empty():
     stores = pd.DataFrame({"store_id": ["001", "002"], "region": ["华东", "华北"]})
     with pytest.raises(ParameterError, match="003"):
         select_stores(stores, "001,003")
-    with pytest.raises(RunError):
+    with pytest.raises(ParameterError) as info:
         select_stores(stores, "region=西南")
+    assert info.value.exit_code == 2
+    assert select_stores(stores, "002,001,002") == ["002", "001"]
 
 
 def test_broken_store_is_reported_while_the_others_succeed(small_chain_dir, tmp_path):

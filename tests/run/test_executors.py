@@ -29,6 +29,12 @@ def _manifest(out):
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
 
+def _cell(out, entry):
+    """The cell of the executed notebook that the manifest entry names as failing."""
+    cells = json.loads((out / entry["output"]).read_text(encoding="utf-8"))["cells"]
+    return cells[entry["error"]["cell"]]
+
+
 def test_notebook_imports_lists_what_a_warm_kernel_preloads():
     assert notebook_imports([FAULTS]) == ["os", "pathlib", "pathlib.Path", "time"]
 
@@ -47,29 +53,34 @@ def test_every_fault_is_contained_recorded_and_resumed(tmp_path):
     jobs = {j["store_id"]: j for j in m["jobs"]}
     assert jobs["001"]["error"] is None and jobs["001"]["attempts"] == 1 and jobs["001"]["fingerprint"]
 
-    # an exception in a cell: not retried; the cell index (in the executed notebook), its source and message
+    # an exception in a cell: not retried; the cell index in the executed notebook as saved (after
+    # papermill's parameters cell, error banner and anchor: source cell 3 is cell 6), its source and message
     err = jobs["002"]["error"]
     assert jobs["002"]["attempts"] == 1
-    assert (err["kind"], err["ename"], err["cell"]) == ("error", "ValueError", 4)
+    assert (err["kind"], err["ename"], err["cell"]) == ("error", "ValueError", 6)
     assert "bad input for store 002" in err["evalue"] and "raise ValueError" in err["source"]
+    cell = _cell(out, jobs["002"])
+    assert "".join(cell["source"]) == err["source"] and cell["execution_count"] == err["execution_count"]
+    assert cell["outputs"][-1]["output_type"] == "error"
 
     # a cell running past the time limit: stopped, not retried
     err = jobs["003"]["error"]
-    assert (err["kind"], err["ename"], err["cell"], jobs["003"]["attempts"]) == ("timeout", "Timeout", 5, 1)
+    assert (err["kind"], err["ename"], err["cell"], jobs["003"]["attempts"]) == ("timeout", "Timeout", 6, 1)
     assert "time.sleep(600)" in err["source"] and "10" in err["evalue"]
+    assert "".join(_cell(out, jobs["003"])["source"]) == err["source"]
 
     # a kernel killed once: retried, and the retry succeeds
     assert (jobs["004"]["status"], jobs["004"]["attempts"]) == ("ok", 2)
 
     # a kernel killed every time: retried once, then recorded with the cell it died in
     err = jobs["005"]["error"]
-    assert (err["kind"], err["cell"], jobs["005"]["attempts"]) == ("kernel_died", 6, 2)
-    assert "os.kill" in err["source"]
+    assert (err["kind"], err["cell"], jobs["005"]["attempts"]) == ("kernel_died", 7, 2)
+    assert "os.kill" in err["source"] and "".join(_cell(out, jobs["005"])["source"]) == err["source"]
 
     # every report exists; the stopped ones say so at the top; the index marks the failures
     for store in stores:
         assert (out / store / "faults.html").exists()
-    assert "time limit" in (out / "003" / "faults.html").read_text(encoding="utf-8")
+    assert "time limit and was stopped in cell 6" in (out / "003" / "faults.html").read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count('class="failed"') == 3 and "ValueError" in index
 

@@ -115,7 +115,7 @@ def test_export_html_reuses_one_exporter_per_language_with_identical_pages(tmp_p
     fresh, _ = HTMLExporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, language_code="en"
     ).from_notebook_node(nbformat.read(path, as_version=4), resources={"metadata": {"name": "T"}})
-    assert second == report.make_offline(fresh).replace("</head>", report._PRINT_CSS + "</head>", 1)
+    assert second == report._page(fresh)
 
 
 def test_index_shows_first_line_of_failing_cell_escaped():
