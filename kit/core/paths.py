@@ -73,6 +73,9 @@ def _digest(name: str) -> str:
 def safe_name(name: str) -> str:
     """``name`` itself when :func:`is_safe_name`, else an allow-listed slug plus a hash of ``name``.
 
+    The slug keeps the letters, digits, ``-`` and ``_`` of ``name`` (at most 40); the hash (10
+    hex digits of its SHA-256) keeps two ids apart that give the same slug.
+
     Examples
     --------
     >>> safe_name("../escape") == safe_name("../escape") != safe_name("./escape")
@@ -83,8 +86,8 @@ def safe_name(name: str) -> str:
     name = str(name)
     if is_safe_name(name):
         return name
-    slug = "".join(ch if _plain(ch) or ch in _PUNCT else "-" for ch in unicodedata.normalize("NFKC", name))
-    slug = re.sub(r"[-_.]*-[-_.]*", "-", slug).strip(_PUNCT)[:40].strip(_PUNCT)
+    slug = "".join(ch if _plain(ch) or ch in "-_" else "-" for ch in unicodedata.normalize("NFKC", name))
+    slug = re.sub(r"[-_]*-[-_]*", "-", slug).strip("-_")[:40].strip("-_")
     return f"{slug or 'id'}-{_digest(name)}"
 
 

@@ -148,17 +148,71 @@ def _serve(conn: Any, options: ExecOptions, parent: int) -> None:
         shutdown_runners()
 
 
-class _Worker:
-    """The parent's handle on one worker process: its pipe and the job it is running (or ``None``)."""
+def _serve_fd(fd: int, parent: int) -> None:
+    """Entry point of a worker started by :class:`_Worker`: the options, then jobs, on socket ``fd``."""
+    from multiprocessing.connection import Connection
 
-    def __init__(self, context: Any, options: ExecOptions) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(
-            target=_serve, args=(child, options, os.getpid()), name="kit-worker", daemon=True
-        )
-        self.process.start()
-        child.close()
+    conn = Connection(fd)
+    _serve(conn, conn.recv(), parent)
+
+
+class _Worker:
+    """The parent's handle on one worker process: its connection and the job it runs (or ``None``).
+
+    On POSIX the worker is a new interpreter (``python -c``) talking over a socket pair: unlike
+    ``multiprocessing``'s spawn it does not import the caller's main script again (a script
+    calling :func:`kit.run.batch.run_batch` needs no ``if __name__ == "__main__"`` guard), and
+    unlike fork it copies no threads of the caller.  Elsewhere it is a ``multiprocessing`` spawn.
+    """
+
+    def __init__(self, options: ExecOptions) -> None:
         self.job: int | None = None
+        if os.name == "posix":
+            self._start_posix(options)
+        else:  # pragma: no cover - Windows
+            import multiprocessing
+
+            context = multiprocessing.get_context("spawn")
+            self.conn, child = context.Pipe()
+            self.process = context.Process(
+                target=_serve, args=(child, options, os.getpid()), name="kit-worker", daemon=True
+            )
+            self.process.start()
+            child.close()
+
+    def _start_posix(self, options: ExecOptions) -> None:
+        import socket
+        import subprocess
+        from multiprocessing.connection import Connection
+        from pathlib import Path
+
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])  # the folder holding the kit package
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+        code = f"from kit.run import executors; executors._serve_fd({theirs.fileno()}, {os.getpid()})"
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", code], pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL
+            )
+        finally:
+            theirs.close()
+        self.conn = Connection(ours.detach())
+        self.conn.send(options)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        if hasattr(self.process, "poll"):
+            return self.process.poll() is None
+        return self.process.is_alive()  # pragma: no cover - Windows
+
+    def exitcode(self) -> int | None:
+        if hasattr(self.process, "poll"):
+            return self.process.poll()
+        return self.process.exitcode  # pragma: no cover - Windows
 
     def send(self, k: int, job: Job, before: int) -> None:
         self.job = k
@@ -166,17 +220,25 @@ class _Worker:
 
     def stop(self) -> None:
         """Ask an idle worker to shut its kernel down and exit; terminate a busy one."""
-        if self.job is None and self.process.is_alive():
+        if not self.alive():
+            return
+        if self.job is None:
             with contextlib.suppress(OSError, ValueError):
                 self.conn.send(None)
-        elif self.process.is_alive():
-            self.process.terminate()
+                return
+        self.process.terminate()
 
     def reap(self, deadline: float) -> None:
-        self.process.join(max(0.0, deadline - time.monotonic()))
-        if self.process.is_alive():
+        """Wait for the worker to end until ``deadline``, then kill it."""
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if self.alive():
             self.process.kill()
-            self.process.join(5)
+        with contextlib.suppress(Exception):
+            if hasattr(self.process, "wait"):
+                self.process.wait(5)
+            else:  # pragma: no cover - Windows
+                self.process.join(5)
         with contextlib.suppress(OSError):
             self.conn.close()
 
@@ -202,10 +264,8 @@ def run_local(jobs: list[Job], options: ExecOptions, *, workers: int = 1, **_: A
     times (the attempts spent count against the retries of a dead kernel too), then recorded
     as ``worker_died``.  The workers are stopped when the generator is closed or finishes.
     """
-    import multiprocessing
     from multiprocessing.connection import wait
 
-    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
     queue = deque(range(len(jobs)))
     died = dict.fromkeys(range(len(jobs)), 0)  # attempts lost with a dead worker, per job
     pool: list[_Worker] = []
@@ -213,28 +273,19 @@ def run_local(jobs: list[Job], options: ExecOptions, *, workers: int = 1, **_: A
         while queue or any(w.job is not None for w in pool):
             busy = sum(w.job is not None for w in pool)
             while len(pool) < min(max(1, workers), busy + len(queue)):
-                pool.append(_Worker(context, options))
+                pool.append(_Worker(options))
             for worker in pool:
                 if worker.job is None and queue:
                     k = queue.popleft()
                     with contextlib.suppress(OSError):  # it died already: seen below
                         worker.send(k, jobs[k], died[k])
-            ready = set(wait([w.conn for w in pool] + [w.process.sentinel for w in pool]))
-            for worker in list(pool):
-                if worker.conn in ready:
-                    try:
-                        k, result = worker.conn.recv()
-                    except (EOFError, OSError):
-                        pass  # the pipe closed: the worker died (its sentinel says so)
-                    else:
-                        worker.job = None
-                        yield k, result
-                        continue
-                if worker.process.sentinel in ready or not worker.process.is_alive():
-                    worker.process.join(1)
+            ready = set(wait([w.conn for w in pool]))
+            for worker in [w for w in pool if w.conn in ready]:
+                try:
+                    k, result = worker.conn.recv()
+                except (EOFError, OSError):  # the connection closed: the worker died
                     pool.remove(worker)
-                    with contextlib.suppress(OSError):
-                        worker.conn.close()
+                    worker.reap(time.monotonic() + 1.0)
                     k = worker.job
                     if k is None:
                         continue
@@ -242,7 +293,10 @@ def run_local(jobs: list[Job], options: ExecOptions, *, workers: int = 1, **_: A
                     if died[k] <= options.retries:
                         queue.appendleft(k)
                     else:
-                        yield k, worker_died_result(jobs[k], _exit_detail(worker.process.exitcode), died[k])
+                        yield k, worker_died_result(jobs[k], _exit_detail(worker.exitcode()), died[k])
+                else:
+                    worker.job = None
+                    yield k, result
     finally:
         for worker in pool:
             worker.stop()
