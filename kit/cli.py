@@ -30,6 +30,7 @@ from pathlib import Path
 
 from kit import __version__
 from kit.core.errors import EXIT_PARTIAL, EXIT_UNUSABLE, KitError
+from kit.core.i18n import t
 from kit.intake.validate import add_parser as add_validate
 
 
@@ -83,7 +84,6 @@ def _run(args: argparse.Namespace) -> int:
     import json
 
     from kit.core.errors import ParameterError
-    from kit.core.i18n import t
     from kit.intake.load import find_input, load_table
     from kit.run.batch import check_run_options, deliverables_failed, run_batch
     from kit.run.jobs import parse_period, plan_jobs, select_stores
@@ -289,8 +289,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = getattr(args, "lang", None) or _lang_default()
-    from kit.core.i18n import t
-
     lang = lang if lang in ("zh", "en") else "en"
     try:
         return int(args.func(args) or 0)
@@ -298,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         print(err.message(lang), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print(t("batch.interrupted", lang), file=sys.stderr)
+        print(t("batch.interrupted" if args.func is _cmd_run else "batch.interrupted_other", lang), file=sys.stderr)
         return 130
     except _Signalled as stop:
         print(t("batch.stopped", lang, signal=signal.Signals(stop.signum).name), file=sys.stderr)

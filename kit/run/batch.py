@@ -224,10 +224,10 @@ def run_batch(
                         snapshot()
                         last_write = time.perf_counter()
         except BaseException:
-            stream.close()  # stop the workers and their kernels now, then record what is done
+            _close(stream)  # stop the workers and their kernels now, then record what is done
             snapshot(status="interrupted")
             raise
-        stream.close()
+        _close(stream)
     ordered = [results[i] for i in range(len(jobs))]
     rows = [asdict(r) for r in ordered]
     info["deliverables"] = _finish(finish, out_dir, rows, lang) if finish is not None else None
@@ -236,6 +236,13 @@ def run_batch(
 
     write_index(rows, out_dir / "index.html", lang, deliverables=info["deliverables"])
     return ordered
+
+
+def _close(stream: Any) -> None:
+    """Close an executor's stream (a generator stops its workers); plain iterators have nothing to close."""
+    close = getattr(stream, "close", None)
+    if close is not None:
+        close()
 
 
 def _finish(finish: Finish, out_dir: Path, rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Faults contained, timeout, retry, resume and the Dask executor, with a tiny fixture notebook.
+"""Faults contained, timeout, retry, resume, dead workers, a stopped ``kit run`` and the Dask executor
+(in-process and on a real cluster of processes), with a tiny fixture notebook.
 
 ``tests/fixtures/notebooks/faults.ipynb`` reads hidden marker files in its ``data_dir``
 (``.fail-<store>``, ``.slow-<store>``, ``.kill-once-<store>``, ``.kill-always-<store>``); hidden
