@@ -338,9 +338,11 @@ def _raw_markup_in_outputs(out: Path) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
-    reason="report cells put data into Markdown unescaped (kit.core.say of kit.notebook StoreReport.notes, "
-    "kit.audit.describe_pareto, kit.loyalty.describe_drivers, kit.chain.overview.describe_overview and the "
-    "chain's notes): the executed .ipynb shows live markup in Jupyter; the HTML export neutralises it",
+    reason="report cells show data as Markdown unescaped, through kit.core.display.say: the store name in "
+    "kit.notebook.StoreReport.notes (03 and 04, cell 3 of the executed notebook) and "
+    "kit.chain.overview.describe_overview (00, cell 3), the complaint category in "
+    "kit.audit.measures.describe_pareto (03, cell 9) and kit.loyalty.drivers.describe_drivers (04, cell 24); "
+    "Jupyter would show it as live markup; the HTML export shows it as text",
 )
 def test_hostile_strings_are_text_in_the_executed_notebooks_too(hostile_run):
     _, out = hostile_run
