@@ -10,20 +10,28 @@ Sub-commands::
     kit workshop WORKSPACE [--lang zh|en] [--port N] [--data DIR]
 
 Problems a user can fix are printed as one message (no traceback) and the exit code says what
-happened: 0 clean, 1 ran but something failed or was rejected, 2 input unusable.
+happened: 0 clean, 1 ran but something failed or was rejected (a report, or a deliverable such as
+the workbook), 2 input unusable -- including an option no run can have (``--timeout -5``,
+``--workers 0``, ``--retries -1``, an unknown notebook, ``--stores`` that selects no store), found
+before anything runs.  ``kit run`` stopped by Ctrl-C exits 130, by SIGTERM 143 (SIGHUP 129), after
+stopping its workers and kernels and writing what is done to the manifest.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
+import signal
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
 from kit import __version__
 from kit.core.errors import EXIT_PARTIAL, EXIT_UNUSABLE, KitError
+from kit.core.i18n import t
 from kit.intake.validate import add_parser as add_validate
 from kit.workshop.serve import add_workshop_parser
 
@@ -42,18 +50,50 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Signalled(BaseException):
+    """A SIGTERM or SIGHUP received by ``kit run``: unwinds like Ctrl-C, so workers and kernels are stopped."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, _frame: object) -> None:
+    raise _Signalled(signum)
+
+
+@contextlib.contextmanager
+def _stoppable():
+    """While ``kit run`` runs: SIGTERM and SIGHUP raise :class:`_Signalled` in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {n: signal.signal(getattr(signal, n), _raise_signalled) for n in names}
+    try:
+        yield
+    finally:
+        for n, handler in previous.items():
+            signal.signal(getattr(signal, n), handler)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    with _stoppable():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     import json
 
     from kit.core.errors import ParameterError
-    from kit.core.i18n import t
     from kit.intake.load import find_input, load_table
-    from kit.run.batch import deliverables_failed, run_batch
+    from kit.run.batch import check_run_options, deliverables_failed, run_batch
     from kit.run.jobs import parse_period, plan_jobs, select_stores
 
     lang = args.lang
     if args.executor == "dask" and not args.scheduler:
         raise ParameterError.from_key("batch.scheduler_missing", column="scheduler")
+    check_run_options(timeout=args.timeout, workers=args.workers, retries=args.retries)
     period = parse_period(args.period)
     data_dir = Path(args.data)
     stores = load_table("stores", find_input(data_dir, "stores"), write_rejects=False).data
@@ -113,7 +153,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     print(
         t(
-            "batch.summary",
+            "batch.summary_deliverables_failed" if deliverables_failed(manifest) else "batch.summary",
             lang,
             ok=len(results) - len(failed),
             total=len(results),
@@ -252,22 +292,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = getattr(args, "lang", None) or _lang_default()
+    lang = lang if lang in ("zh", "en") else "en"
     try:
         return int(args.func(args) or 0)
     except KitError as err:
         print(err.message(lang), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(t("batch.interrupted" if args.func is _cmd_run else "batch.interrupted_other", lang), file=sys.stderr)
         return 130
+    except _Signalled as stop:
+        print(t("batch.stopped", lang, signal=signal.Signals(stop.signum).name), file=sys.stderr)
+        return 128 + stop.signum
     except OSError as err:  # a folder not writable, a disk full, a file locked by Excel, ...
         where = f" — {err.filename}" if getattr(err, "filename", None) else ""
-        text = {
-            "zh": f"无法读写文件：{err.strerror or err}{where}。请检查路径、权限和磁盘空间（文件是否在 Excel 中打开？）",
-            "en": f"cannot read or write a file: {err.strerror or err}{where}. Check the path, the permissions "
-            "and the free disk space (is the file open in Excel?)",
-        }
-        print(text["zh" if lang == "zh" else "en"], file=sys.stderr)
+        print(t("batch.os_error", lang, error=err.strerror or err, where=where), file=sys.stderr)
         return EXIT_UNUSABLE
 
 

@@ -82,7 +82,7 @@ def test_run_contains_a_failing_store_exits_1_and_resume_finishes_it(small_chain
     ]
     assert main(argv) == 1
     printed = capsys.readouterr().out
-    assert "1 / 2 ok" in printed and "FAILED 002 faults: cell 4: ValueError: bad input for store 002" in printed
+    assert "1 / 2 ok" in printed and "FAILED 002 faults: cell 6: ValueError: bad input for store 002" in printed
     (data / ".fail-002").unlink()
     assert main([*argv, "--resume"]) == 0
     assert "2 / 2 ok (1 reused" in capsys.readouterr().out
@@ -127,3 +127,43 @@ def test_notebook_settings_are_checked_before_anything_runs(small_chain_dir, tmp
     assert main([*base, "--set", "margin"]) == 2
     assert "KEY=VALUE" in capsys.readouterr().err
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize(
+    "option, shown",
+    [
+        (["--timeout", "-5"], "--timeout"),
+        (["--timeout", "0"], "--timeout"),
+        (["--workers", "0"], "--workers"),
+        (["--retries", "-1"], "--retries"),
+        (["--notebook", "99"], "notebook 99 not found"),
+        (["--notebooks", "03,99"], "notebook 99 not found"),
+        (["--stores", "region=火星"], "火星"),
+        (["--stores", "001,火星"], "火星"),
+    ],
+)
+def test_impossible_options_exit_2_before_anything_runs(option, shown, small_chain_dir, tmp_path, capsys):
+    out = tmp_path / "run"
+    argv = ["run", "--data", str(small_chain_dir), "--out", str(out), "--lang", "en", "--no-progress", *option]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and shown in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_a_workbook_that_cannot_be_written_fails_the_run(small_chain_dir, tmp_path, capsys):
+    import json
+
+    faults = Path(__file__).parent / "fixtures" / "notebooks" / "faults.ipynb"
+    out = tmp_path / "run"
+    (out / "kpis.xlsx").mkdir(parents=True)  # the workbook's place is taken: writing it fails
+    argv = ["run", "--notebooks", str(faults), "--stores", "001", "--data", str(small_chain_dir), "--out", str(out)]
+    argv += ["--period", "2026-01-01..2026-03-31", "--lang", "en", "--no-pdf", "--no-progress", "--workers", "1"]
+    assert main(argv) == 1
+    printed = capsys.readouterr().out
+    assert "1 / 1 reports ok" in printed and "deliverables FAILED" in printed and "excel" in printed
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "failed" and manifest["deliverables"]["status"] == "failed"
+    assert manifest["deliverables"]["errors"][0]["step"] == "excel"
+    assert 'class="failed"' in (out / "index.html").read_text(encoding="utf-8")

@@ -250,9 +250,12 @@ def finish_run(
     Returns
     -------
     dict (JSON-serialisable)
-        ``{"excel": "kpis.xlsx" | None, "pdf": {"status", "message", "files": {html: pdf}},
-        "playbook": "playbook/README.html" | None, "cards": [standards cards],
-        "index": "index.html", "errors": [{"step", "message"}]}``.
+        ``{"status": "ok" | "failed", "excel": "kpis.xlsx" | None, "pdf": {"status", "message",
+        "files": {html: pdf}}, "playbook": "playbook/README.html" | None, "cards": [standards cards],
+        "index": "index.html", "errors": [{"step", "message"}], "error": text}``.  ``status`` is
+        ``failed`` when a step failed (the workbook, the handouts, a PDF, the index: see
+        ``errors``; ``error`` joins their messages), so the run fails too.  No browser for the
+        PDFs is not a failure.
     """
     from kit.chain.handouts import export_run_cards, link_reports_to_playbook, write_playbook
     from kit.chain.overview import chain_kpis
@@ -301,4 +304,7 @@ def finish_run(
         write_index(results, out_dir / INDEX_NAME, lang, deliverables=summary)
     except Exception as exc:
         errors.append({"step": "index", "message": f"{type(exc).__name__}: {exc}"})
+    summary["status"] = "failed" if errors else "ok"
+    if errors:
+        summary["error"] = "; ".join(f"{e['step']}: {e['message']}" for e in errors)
     return summary

@@ -4,6 +4,13 @@ HTML is produced with nbconvert's Python API (no command-line start-up cost), wi
 and prompts hidden so a store manager sees only the narrative, tables and charts.  Charts are
 PNG images embedded in the page, so the report displays without a network connection.
 
+A report shows data -- store names, categories, messages -- and data is text, never markup that
+acts: every page is passed through :func:`neutralise_html`, which leaves no script in it (the
+template's own do nothing offline), and shows as plain text any tag of the body that would run
+code or load something from another host (``<script>``, ``on…=`` handlers, ``javascript:``
+links, ``<img src=http://…>``, ``<iframe>``, CSS ``url(http…)``).  The index page is built from
+escaped text alone, and links only files inside the run folder.
+
 Examples
 --------
 >>> html = index_html([{"store_id": "001", "notebook": "03_complaint_audit", "status": "ok",
@@ -18,13 +25,14 @@ import html as html_lib
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from kit.core.files import write_text
 from kit.core.i18n import t
 
-__all__ = ["CHAIN_ID", "export_html", "external_refs", "index_html", "make_offline", "write_index"]
+__all__ = ["CHAIN_ID", "export_html", "external_refs", "index_html", "make_offline", "neutralise_html", "write_index"]
 
 # Script tags that load from a CDN do nothing offline; what a report shows never depends on them.
 #: ``store_id`` of chain-level jobs in the manifest.
@@ -34,8 +42,13 @@ _CDN_SCRIPT = re.compile(r'<script[^>]+src=["\']?(?:https?:)?//[^>]*>\s*</script
 # Style sheets and fonts from a CDN (``<link href=...>``, CSS ``@import``) are dropped too.
 _CDN_LINK = re.compile(r'<link[^>]+href=["\']?(?:https?:)?//[^>]*>\s*', re.IGNORECASE)
 _CDN_IMPORT = re.compile(r'@import\s+(?:url\()?["\']?(?:https?:)?//[^;]*;', re.IGNORECASE)
-# External references left in a page: ``src=`` / ``href=`` pointing at another host.
-_EXTERNAL_REF = re.compile(r'(?:src|href)\s*=\s*["\']?((?:https?:)?//[^"\'\s>]+)', re.IGNORECASE)
+# External references left in a page: ``src=`` / ``href=`` / CSS ``url()`` / ``@import`` / a script's
+# ``import()`` pointing at another host.
+_EXTERNAL_REF = re.compile(
+    r'(?:(?:src|href|srcset|poster|action|data)\s*=\s*["\']?|url\(\s*["\']?|@import\s+["\']|import\(\s*["\'])'
+    r'((?:https?:)?//[^"\'\s>)]+)',
+    re.IGNORECASE,
+)
 # Printed pages: A4 (Chromium prints Letter otherwise), code and prompts never shown.
 _PRINT_CSS = """<style>
 @page { size: A4; margin: 14mm 12mm; }
@@ -52,6 +65,8 @@ def external_refs(html: str) -> list[str]:
     --------
     >>> external_refs('<img src="data:image/png;base64,AA"><script src="https://cdn.x/require.js"></script>')
     ['https://cdn.x/require.js']
+    >>> external_refs('<p style="background: url(//x.example/a.png)">')
+    ['//x.example/a.png']
     """
     return _EXTERNAL_REF.findall(html)
 
@@ -67,6 +82,178 @@ def make_offline(html: str) -> str:
     html = _CDN_SCRIPT.sub("", html)
     html = _CDN_LINK.sub("", html)
     return _CDN_IMPORT.sub("", html)
+
+
+# --------------------------------------------------------------------------------------------
+# Data is text: nothing in a page runs or loads from elsewhere
+# --------------------------------------------------------------------------------------------
+
+#: Elements that run code, embed another page or change where the page's links go.
+_ACTIVE_TAGS = frozenset(
+    {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "meta", "link", "portal"}
+)
+#: Attributes holding a URL.  In ``href`` of a link (``a``, ``area``) a web address is a link, not a
+#: load; in every other one it would be fetched when the page opens.
+_URL_ATTRS = frozenset(
+    {
+        "href",
+        "src",
+        "srcset",
+        "action",
+        "formaction",
+        "xlink:href",
+        "poster",
+        "background",
+        "data",
+        "lowsrc",
+        "dynsrc",
+        "ping",
+        "codebase",
+        "cite",
+        "longdesc",
+        "manifest",
+        "icon",
+    }
+)
+_LINK_TAGS = frozenset({"a", "area"})
+_SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "mocha"})
+_SAFE_DATA = re.compile(r"data:image/(?:png|jpe?g|gif|webp|bmp|svg\+xml)[;,]", re.IGNORECASE)
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_BAD_CSS = re.compile(
+    r"url\s*\((?!\s*[\"']?\s*data:image/)|@import|expression\s*\(|javascript:|behaviou?r\s*:|-moz-binding", re.I
+)
+
+
+def _unsafe_url(value: str, *, link: bool) -> bool:
+    """True for a URL that runs code (``javascript:``) or, outside a link, loads from another host."""
+    url = _CONTROL.sub("", html_lib.unescape(value)).lower()
+    scheme = _SCHEME.match(url)
+    if scheme and scheme.group(1) in _SCRIPT_SCHEMES:
+        return True
+    if url.startswith("data:"):
+        return link or not _SAFE_DATA.match(url)
+    remote = url.startswith("//") or (scheme is not None and scheme.group(1) not in ("mailto", "tel"))
+    return remote and not link
+
+
+def _unsafe_attrs(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    for name, value in attrs:
+        value = value or ""
+        if name.startswith("on") or name in ("srcdoc", "formaction"):
+            return True
+        if name in _URL_ATTRS and _unsafe_url(value, link=tag in _LINK_TAGS and name == "href"):
+            return True
+        if name == "style" and _BAD_CSS.search(html_lib.unescape(value)):
+            return True
+    return False
+
+
+class _Neutraliser(HTMLParser):
+    """Finds what must change in a page; :func:`neutralise_html` applies the edits to the original text."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.page = page
+        self.lines = [0] + [m.end() for m in re.finditer("\n", page)]
+        self.edits: list[tuple[int, int, str]] = []
+        self.in_body = False
+        self.raw: tuple[str, int, str] | None = None  # (tag, start, "drop" | "text" | "check") of <script>/<style>
+
+    def _at(self) -> int:
+        line, col = self.getpos()
+        return self.lines[line - 1] + col
+
+    def _as_text(self, start: int, end: int) -> None:
+        self.edits.append((start, end, html_lib.escape(self.page[start:end], quote=False)))
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        start = self._at()
+        end = start + len(self.get_starttag_text() or "")
+        if tag == "body":
+            self.in_body = True
+        if tag in ("script", "style") and not closed:
+            if tag == "script":
+                mode = "text" if self.in_body else "drop"
+            else:
+                mode = "check" if self.in_body else "keep"
+            self.raw = (tag, start, mode)
+            return
+        if self.in_body and (tag in _ACTIVE_TAGS or _unsafe_attrs(tag, attrs)):
+            self._as_text(start, end)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, closed=False)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, closed=True)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.raw is None or tag != self.raw[0]:
+            return
+        name, start, mode = self.raw
+        self.raw = None
+        end = self.page.find(">", self._at())
+        end = len(self.page) if end < 0 else end + 1
+        if mode == "drop":
+            self.edits.append((start, end, ""))
+        elif mode == "text" or (mode == "check" and _BAD_CSS.search(self.page[start:end])):
+            self._as_text(start, end)
+
+    def handle_comment(self, data: str) -> None:
+        if self.in_body:  # a comment in the body comes from data: drop it (parsers disagree on its end)
+            start = self._at()
+            opening = 4 if self.page.startswith("<!--", start) else 2
+            end = self.page.find(">", start + opening + len(data))
+            self.edits.append((start, len(self.page) if end < 0 else end + 1, ""))
+
+    def close(self) -> None:
+        super().close()
+        if self.raw is not None and self.raw[2] != "keep":  # an element left open to the end
+            self._as_text(self.raw[1], len(self.page))
+
+
+def neutralise_html(page: str) -> str:
+    """``page`` with no script, and with every tag of its body that would act shown as text.
+
+    Removed: the ``<script>`` elements of the head (nbconvert's MathJax settings and Mermaid
+    loader, idle offline).  Shown as text, exactly as written: in the body, a ``<script>``, an
+    element that embeds or redirects (``iframe``, ``object``, ``embed``, ``form``, ``base``,
+    ``meta``, ``link``), and any tag with an ``on…=`` handler, a ``javascript:`` URL, a resource
+    loaded from another host (``src=http://…``; a plain link ``<a href="https://…">`` stays a
+    link) or CSS that loads or runs something; a ``<style>`` of the body that loads from another
+    host.  Comments in the body are dropped.  A page with none of these comes back unchanged.
+
+    Examples
+    --------
+    >>> neutralise_html("<body><p>Store <script>alert(1)</script> ok</p></body>")
+    '<body><p>Store &lt;script&gt;alert(1)&lt;/script&gt; ok</p></body>'
+    >>> neutralise_html('<body><img src=http://x.example/a.png onerror=alert(2)></body>')
+    '<body>&lt;img src=http://x.example/a.png onerror=alert(2)&gt;</body>'
+    >>> neutralise_html('<head><script>init()</script></head><body><a href="javascript:go()">x</a> <b>ok</b></body>')
+    '<head></head><body>&lt;a href="javascript:go()"&gt;x</a> <b>ok</b></body>'
+    >>> page = '<body><a href="https://example.org/">docs</a><img src="data:image/png;base64,AA"></body>'
+    >>> neutralise_html(page) == page
+    True
+    """
+    parser = _Neutraliser(page)
+    parser.feed(page)
+    parser.close()
+    if not parser.edits:
+        return page
+    out, last = [], 0
+    for start, end, text in sorted(parser.edits):
+        if start < last:  # inside a range already changed
+            continue
+        out += [page[last:start], text]
+        last = end
+    out.append(page[last:])
+    return "".join(out)
+
+
+def _page(body: str) -> str:
+    """An exported page made offline, inert and ready to print on A4."""
+    return neutralise_html(make_offline(body)).replace("</head>", _PRINT_CSS + "</head>", 1)
 
 
 # One HTML exporter per page language, built on first use and reused for every report the process
@@ -113,8 +300,26 @@ def export_html(
     resources = {"metadata": {"name": title or Path(notebook_path).stem}}
     with _EXPORTERS_LOCK:
         body, _ = _exporter(lang).from_notebook_node(nb, resources=resources)
-    body = make_offline(body).replace("</head>", _PRINT_CSS + "</head>", 1)
-    return write_text(html_path, body)
+    return write_text(html_path, _page(body))
+
+
+def _local_href(path: Any) -> str | None:
+    """``path`` as a link target when it is a relative path inside the run folder, else ``None``.
+
+    Examples
+    --------
+    >>> _local_href("001/03.html"), _local_href("javascript:alert(1)"), _local_href("../x.html"), _local_href("/etc/x")
+    ('001/03.html', None, None, None)
+    """
+    if not path:
+        return None
+    text = str(path)
+    parts = text.split("/")
+    if _SCHEME.match(text.lower()) or text.startswith("/") or "\\" in text or ".." in parts or "" in parts:
+        return None
+    if _CONTROL.search(text.replace(" ", "")):
+        return None
+    return text
 
 
 def _order_key(row: Mapping[str, Any]) -> tuple[int, str, str]:
@@ -188,11 +393,11 @@ def index_html(
     for row in rows:
         ok = row.get("status") == "ok"
         status = t("text.status_ok" if ok else "text.status_failed", lang)
-        html = row.get("html")
+        html = _local_href(row.get("html"))
         name = esc(str(row.get("notebook", "")))
-        link = f'<a href="{esc(str(html))}">{name}</a>' if html else name
-        pdf = pdfs.get(str(html)) if html else None
-        pdf_link = f'<a href="{esc(str(pdf))}">PDF</a>' if pdf else ""
+        link = f'<a href="{esc(html)}">{name}</a>' if html else name
+        pdf = _local_href(pdfs.get(html)) if html else None
+        pdf_link = f'<a href="{esc(pdf)}">PDF</a>' if pdf else ""
         store = str(row.get("store_id", ""))
         store_text = t("report.index.chain", lang) if store == CHAIN_ID else store
         detail = esc(_error_text(row.get("error"), lang))
@@ -208,17 +413,14 @@ def index_html(
     failed = sum(r.get("status") != "ok" for r in rows)
     summary = t("report.index.summary", lang, total=len(rows), ok=len(rows) - failed, failed=failed)
     extras = []
-    if deliverables.get("excel"):
-        extras.append(
-            f'<li><a href="{esc(str(deliverables["excel"]))}">{esc(t("report.index.excel", lang))}</a>'
-            f" ({esc(str(deliverables['excel']))})</li>"
-        )
-    if deliverables.get("playbook"):
-        extras.append(
-            f'<li><a href="{esc(str(deliverables["playbook"]))}">{esc(t("report.index.playbook", lang))}</a></li>'
-        )
-    for card in deliverables.get("cards") or []:
-        extras.append(f'<li><a href="{esc(str(card))}">{esc(t("report.index.card", lang))}</a> ({esc(str(card))})</li>')
+    excel = _local_href(deliverables.get("excel"))
+    if excel:
+        extras.append(f'<li><a href="{esc(excel)}">{esc(t("report.index.excel", lang))}</a> ({esc(excel)})</li>')
+    playbook = _local_href(deliverables.get("playbook"))
+    if playbook:
+        extras.append(f'<li><a href="{esc(playbook)}">{esc(t("report.index.playbook", lang))}</a></li>')
+    for card in filter(None, map(_local_href, deliverables.get("cards") or [])):
+        extras.append(f'<li><a href="{esc(card)}">{esc(t("report.index.card", lang))}</a> ({esc(card)})</li>')
     if pdf_info.get("message"):
         extras.append(f"<li>{esc(t('report.index.pdf', lang))}: {esc(str(pdf_info['message']))}</li>")
     for err in deliverables.get("errors") or []:

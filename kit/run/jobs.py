@@ -17,7 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kit.core.errors import ParameterError, RunError
+from kit.core.errors import ParameterError
+from kit.core.paths import folder_names, inside, safe_name
 from kit.run.params import notebook_scope, params_model, validate_params
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def resolve_notebook(name: str, folder: Path | None = None) -> Path:
         if path.suffix == ".ipynb" and path.is_file():
             return path.resolve()
     known = ", ".join(p.stem for p in sorted(folder.glob("[0-9][0-9]_*.ipynb")))
-    raise RunError.from_key("batch.error.unknown_notebook", file=folder, name=name, known=known)
+    raise ParameterError.from_key("batch.error.unknown_notebook", file=folder, name=name, known=known)
 
 
 def parse_period(text: str) -> tuple[date, date]:
@@ -68,7 +69,10 @@ def parse_period(text: str) -> tuple[date, date]:
 
 
 def select_stores(stores: pd.DataFrame, spec: str) -> list[str]:
-    """Store ids chosen by ``all``, a comma list (``001,007``) or ``column=value`` (``region=华东``)."""
+    """Store ids chosen by ``all``, a comma list (``001,007``) or ``column=value`` (``region=华东``).
+
+    Each id once, in the order given; a choice that selects no store is a :class:`ParameterError`.
+    """
     spec = spec.strip()
     ids = stores["store_id"].astype(str)
     if spec == "all":
@@ -83,14 +87,20 @@ def select_stores(stores: pd.DataFrame, spec: str) -> list[str]:
         unknown = [s for s in chosen if s not in set(ids)]
         if unknown:
             raise ParameterError.from_key("batch.error.unknown_stores", column="stores", ids=", ".join(unknown))
+    chosen = list(dict.fromkeys(chosen))
     if not chosen:
-        raise RunError.from_key("batch.error.no_store_selected", column="stores", spec=repr(spec))
+        raise ParameterError.from_key("batch.error.no_store_selected", column="stores", spec=repr(spec))
     return chosen
 
 
 @dataclass(frozen=True)
 class Job:
-    """One notebook run: for one store, or for the whole chain (``store_id == "chain"``)."""
+    """One notebook run: for one store, or for the whole chain (``store_id == "chain"``).
+
+    ``folder`` is the job's folder under ``out_dir``: the store id when it is a safe folder
+    name, otherwise a slug with a hash of it (:func:`kit.core.paths.safe_name`); ``store_id``
+    stays the id as the data has it.
+    """
 
     notebook: Path
     store_id: str
@@ -98,10 +108,12 @@ class Job:
     out_dir: Path
     scope: str = "store"
     fingerprint: str = ""
+    folder: str = ""
 
     @property
     def output(self) -> Path:
-        return self.out_dir / self.store_id / f"{self.notebook.stem}.ipynb"
+        """``<out_dir>/<folder>/<notebook>.ipynb``."""
+        return self.out_dir / (self.folder or safe_name(self.store_id)) / f"{self.notebook.stem}.ipynb"
 
 
 @dataclass
@@ -111,7 +123,10 @@ class JobResult:
     ``error`` (failed jobs) holds ``kind`` (``error``, ``timeout``, ``kernel_died``,
     ``worker_died``, ``export``), ``ename``, ``evalue`` and, when known, the failing ``cell``
     (index in the executed notebook), its ``execution_count`` and a ``source`` excerpt.
-    ``reused`` is true when ``--resume`` kept the previous run's result.
+    ``reused`` is true when ``--resume`` kept the previous run's result.  ``attempts`` counts
+    the times the job started to run (0 when reused): a kernel or a worker process that died
+    under it counts, a job that waited in a queue does not.  ``output`` and ``html`` are
+    relative to the run folder, in the job's ``folder``.
     """
 
     store_id: str
@@ -125,6 +140,7 @@ class JobResult:
     scope: str = "store"
     fingerprint: str = ""
     reused: bool = False
+    folder: str = ""
 
 
 def plan_jobs(
@@ -142,7 +158,9 @@ def plan_jobs(
     """The validated :class:`Job` list of one notebook (raises before anything runs if a parameter is bad).
 
     A ``store`` notebook gives one job per id in ``store_ids``; a ``chain`` or ``workshop``
-    notebook one job for the chain (``store_ids`` is then ignored).  ``extra`` parameters must
+    notebook one job for the chain (``store_ids`` is then ignored).  Each job's folder is made
+    safe (:func:`kit.core.paths.folder_names`) and its output checked to stay inside ``out_dir``
+    before anything is written.  ``extra`` parameters must
     all be known to the notebook; ``settings`` (``kit run --set KEY=VALUE``) are applied where
     the notebook's parameter model has them (see :func:`kit.run.params.params_model`), typed by it.
 
@@ -153,6 +171,10 @@ def plan_jobs(
     ...                  data_dir=".", lang="en", out_dir="run")
     >>> [(j.store_id, j.output.parent.name, j.parameters["store_id"]) for j in jobs]
     [('001', '001', '001'), ('002', '002', '002')]
+    >>> job = plan_jobs("03", ["../x"], period=(date(2026, 1, 1), date(2026, 3, 31)), data_dir=".", lang="en",
+    ...                 out_dir="run")[0]
+    >>> job.store_id, job.output.parent.parent == Path("run").resolve(), job.folder.startswith("x-")
+    ('../x', True, True)
     >>> plan_jobs("04", ["001"], period=(date(2026, 1, 1), date(2026, 3, 31)), data_dir=".", lang="en",
     ...           out_dir="run", settings={"margin": "0.35"})[0].parameters["margin"]
     0.35
@@ -167,12 +189,15 @@ def plan_jobs(
         lang=lang,
         workspace=str(Path(workspace).expanduser().resolve()) if workspace else "",
     )
+    out_dir = Path(out_dir).resolve()
     if scope == "store":
+        store_ids = list(dict.fromkeys(store_ids))
+        folders = folder_names(store_ids)
         runs = [(store_id, dict(store_id=store_id, **common)) for store_id in store_ids]
     elif scope == "workshop":
-        runs = [(CHAIN, dict(store_id="", **common))]
+        folders, runs = {CHAIN: CHAIN}, [(CHAIN, dict(store_id="", **common))]
     else:
-        runs = [(CHAIN, dict(common))]
+        folders, runs = {CHAIN: CHAIN}, [(CHAIN, dict(common))]
     own = {k: v for k, v in (settings or {}).items() if k in model.model_fields}
     jobs = []
     for store_id, values in runs:
@@ -180,7 +205,9 @@ def plan_jobs(
         values.update(own)
         checked = validate_params(model, **values)
         values.update({k: getattr(checked, k) for k in own})  # "0.35" from the command line -> 0.35
-        jobs.append(
-            Job(notebook=path, store_id=store_id, parameters=values, out_dir=Path(out_dir).resolve(), scope=scope)
+        job = Job(
+            notebook=path, store_id=store_id, parameters=values, out_dir=out_dir, scope=scope, folder=folders[store_id]
         )
+        inside(out_dir, job.output)
+        jobs.append(job)
     return jobs

@@ -22,12 +22,14 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kit.core.errors import KitError
 from kit.core.i18n import t
+from kit.core.paths import inside
 from kit.run.jobs import Job, JobResult
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "Runner",
     "START_TIMEOUT",
     "execute_job",
+    "kill_kernels",
     "notebook_imports",
     "shutdown_runners",
     "worker_died_result",
@@ -213,6 +216,7 @@ def _register_engine() -> None:
             km=None,
             before="",
             kernel=None,
+            stopped=None,
             **kwargs,
         ):
             import logging
@@ -235,7 +239,8 @@ def _register_engine() -> None:
             try:
                 return client.execute()
             finally:
-                nb_man.output_path = output_path  # ... one when papermill completes the notebook
+                if stopped is None or not stopped.is_set():  # a cancelled job writes nothing
+                    nb_man.output_path = output_path  # ... one save when papermill completes the notebook
                 if kernel is not None and client.kc is not None:
                     kernel.kc = client.kc  # kept open for the next job; closed with the kernel
                 elif client.kc is not None:
@@ -250,6 +255,8 @@ class Runner:
     def __init__(self, options: ExecOptions) -> None:
         self.options = options
         self.kernel: Kernel | None = None
+        #: Held while a job runs, so that :func:`shutdown_runners` can leave a busy runner alone.
+        self.lock = threading.Lock()
 
     def _kernel_for(self, cwd: Path) -> Kernel:
         opts = self.options
@@ -269,23 +276,47 @@ class Runner:
             self.kernel.shutdown()
             self.kernel = None
 
-    def execute(self, job: Job) -> JobResult:
-        """Run ``job`` (retrying when the kernel dies) and export its HTML; never raises."""
-        from kit.run.jobs import JobResult
+    def execute(self, job: Job, *, attempts_before: int = 0, cancelled: Callable[[], bool] | None = None) -> JobResult:
+        """Run ``job`` (retrying when the kernel dies) and export its HTML; never raises.
 
+        ``attempts_before`` are attempts already spent on the job elsewhere (a worker process
+        that died under it): they count against ``retries`` and in the result's ``attempts``.
+        ``cancelled`` is polled while the notebook runs; once it returns true the kernel is
+        killed and nothing more is written (the run that wanted the job has ended).
+        """
+        with self.lock:
+            return self._execute(job, attempts_before, cancelled)
+
+    def _execute(self, job: Job, attempts_before: int, cancelled: Callable[[], bool] | None) -> JobResult:
         started = time.perf_counter()
-        attempts = 0
+        html = job.output.with_suffix(".html")
+        attempts = attempts_before
         error: dict[str, Any] | None = None
-        for attempts in range(1, max(0, self.options.retries) + 2):  # noqa: B007 - the count is reported
-            error = self._attempt(job)
+        try:
+            for path in (job.output, html):
+                inside(job.out_dir, path)
+        except KitError as exc:
+            error = {"kind": "error", "ename": type(exc).__name__, "evalue": exc.message("en")}
+            return self._result(job, error, started, attempts_before + 1, html)
+        last = max(attempts_before + 1, self.options.retries + 1)
+        for attempts in range(attempts_before + 1, last + 1):  # noqa: B007 - the count is reported
+            error = self._attempt(job, cancelled)
             if error is None or error["kind"] != "kernel_died":
                 break
-        html = job.output.with_suffix(".html")
+        if error is not None and error["kind"] == "cancelled":
+            return self._result(job, error, started, attempts, html)
         html.unlink(missing_ok=True)
         if job.output.exists():
             try:
-                if error and error["kind"] in ("timeout", "kernel_died"):
-                    _mark_stopped(job.output, error, job.parameters.get("lang", "zh"))
+                if error:
+                    where = _failing_cell(job.output, error["kind"])
+                    if error["kind"] in ("timeout", "kernel_died"):
+                        if "cell" in where:
+                            where["cell"] += 1  # the note goes on top
+                        _mark_stopped(
+                            job.output, error["kind"], where.get("cell", "?"), job.parameters.get("lang", "zh")
+                        )
+                    error.update(where)
                 from kit.run.html import export_html
 
                 export_html(
@@ -293,6 +324,11 @@ class Runner:
                 )
             except Exception as exc:
                 error = error or {"kind": "export", "ename": type(exc).__name__, "evalue": f"HTML export failed: {exc}"}
+        return self._result(job, error, started, attempts, html)
+
+    def _result(self, job: Job, error: dict[str, Any] | None, started: float, attempts: int, html: Path) -> JobResult:
+        from kit.run.jobs import JobResult
+
         return JobResult(
             store_id=job.store_id,
             notebook=job.notebook.stem,
@@ -304,9 +340,10 @@ class Runner:
             error=error,
             scope=job.scope,
             fingerprint=job.fingerprint,
+            folder=job.output.parent.name,
         )
 
-    def _attempt(self, job: Job) -> dict[str, Any] | None:
+    def _attempt(self, job: Job, cancelled: Callable[[], bool] | None = None) -> dict[str, Any] | None:
         import papermill
 
         _register_engine()
@@ -317,7 +354,7 @@ class Runner:
         except Exception as exc:
             self.close()
             return {"kind": "kernel_died", "ename": type(exc).__name__, "evalue": str(exc)[:500]}
-        expired = threading.Event()
+        expired, stopped, finished = threading.Event(), threading.Event(), threading.Event()
         guard = None
         if self.options.timeout:
 
@@ -328,6 +365,17 @@ class Runner:
             guard = threading.Timer(self.options.timeout, on_timeout)
             guard.daemon = True
             guard.start()
+        if cancelled is not None:
+
+            def watch() -> None:
+                while not finished.wait(_CANCEL_POLL_S):
+                    with contextlib.suppress(Exception):
+                        if cancelled():
+                            stopped.set()
+                            kernel.kill()
+                            return
+
+            threading.Thread(target=watch, name="kit-cancel-watch", daemon=True).start()
         error = None
         try:
             papermill.execute_notebook(
@@ -338,6 +386,7 @@ class Runner:
                 engine_name=_ENGINE,
                 km=kernel.km,
                 kernel=None if self.options.fresh else kernel,
+                stopped=stopped,
                 progress_bar=False,
                 before=""
                 if self.options.fresh
@@ -350,16 +399,18 @@ class Runner:
                 raise
             error = _error_info(exc, job.output)
         finally:
+            finished.set()
             if guard is not None:
                 guard.cancel()
-        if expired.is_set():
+        if stopped.is_set():
+            error = {"kind": "cancelled", "ename": "Cancelled", "evalue": t("batch.cancelled", "en")}
+        elif expired.is_set():
             error = {
                 **(error or {}),
                 "kind": "timeout",
                 "ename": "Timeout",
                 "evalue": t("batch.timeout", "en", seconds=self.options.timeout),
             }
-            error.update(_running_cell(job.output))
         if error is not None or self.options.fresh:
             self.close()  # never reuse a kernel that failed a job
         else:
@@ -367,55 +418,77 @@ class Runner:
         return error
 
 
+#: Seconds between two looks at whether a running job is still wanted (see ``Runner.execute``).
+_CANCEL_POLL_S = 0.5
+
+
 def _rel(path: Path, root: Path) -> str | None:
     return str(path.relative_to(root)) if path.exists() else None
 
 
-def _running_cell(output: Path) -> dict[str, Any]:
-    """The last cell that started running in a saved papermill output (index, count, source)."""
+def _failing_cell(output: Path, kind: str) -> dict[str, Any]:
+    """Where a job failed, in the saved notebook: ``cell`` (index in its ``cells``), count, source.
+
+    Read from the executed notebook as saved -- after papermill injected its parameters cell
+    and its error banner and anchor, and after :func:`_mark_stopped` put its note on top --
+    so ``cells[cell]`` of that file is the cell that failed.  An exception (``kind`` ``error``):
+    the first cell with an error output, as papermill finds it; a timeout or a dead kernel: the
+    last cell that started running.  Empty when the file cannot be read or names no cell.
+    """
     try:
-        nb = json.loads(output.read_text(encoding="utf-8"))
+        cells = json.loads(output.read_text(encoding="utf-8")).get("cells", [])
     except (OSError, ValueError):
         return {}
-    started = [
-        i for i, c in enumerate(nb.get("cells", [])) if c.get("metadata", {}).get("papermill", {}).get("start_time")
-    ]
-    if not started:
+
+    def has_error(cell: dict[str, Any]) -> bool:
+        for out in cell.get("outputs") or []:
+            if out.get("output_type") == "error" and not (
+                out.get("ename") == "SystemExit" and str(out.get("evalue", "")) in ("", "0")
+            ):
+                return True
+        return cell.get("metadata", {}).get("papermill", {}).get("exception") is True
+
+    if kind == "error":
+        found = [i for i, c in enumerate(cells) if c.get("cell_type") == "code" and has_error(c)][:1]
+    else:
+        found = [i for i, c in enumerate(cells) if c.get("metadata", {}).get("papermill", {}).get("start_time")][-1:]
+    if not found:
         return {}
-    cell = nb["cells"][started[-1]]
+    cell = cells[found[0]]
     return {
-        "cell": started[-1],
+        "cell": found[0],
         "execution_count": cell.get("execution_count"),
         "source": "".join(cell.get("source", ""))[:500],
     }
 
 
 def _error_info(exc: BaseException, output: Path) -> dict[str, Any]:
-    """What went wrong: kind, exception name, message and the failing cell."""
+    """What went wrong: kind, exception name and message (the cell is found later, in the saved file)."""
     lines = str(exc).strip().splitlines()
     evalue = getattr(exc, "evalue", None) or (lines[-1] if lines else "")
     name = type(exc).__name__
     kind = "kernel_died" if name in ("DeadKernelError", "ResetError") else "error"
     info: dict[str, Any] = {"kind": kind, "ename": getattr(exc, "ename", None) or name, "evalue": str(evalue)[:2000]}
     if getattr(exc, "cell_index", None) is not None:
-        info["cell"] = int(exc.cell_index)  # type: ignore[attr-defined]
         info["execution_count"] = getattr(exc, "exec_count", None)
         info["source"] = str(getattr(exc, "source", ""))[:500]
     elif kind == "kernel_died":
         info["evalue"] = t("batch.kernel_died", "en")
-        info.update(_running_cell(output))
     return info
 
 
-def _mark_stopped(output: Path, error: dict[str, Any], lang: str) -> None:
-    """Put a note at the top of a notebook that was stopped (timeout, dead kernel), as papermill does for errors."""
+def _mark_stopped(output: Path, kind: str, cell: Any, lang: str) -> None:
+    """Put a note at the top of a notebook that was stopped (timeout, dead kernel), as papermill does for errors.
+
+    ``cell`` is the stopped cell's index in the notebook once the note is in.
+    """
     import nbformat
 
     from kit.core.files import write_text
 
     nb = nbformat.read(str(output), as_version=4)
-    key = "batch.note_timeout" if error["kind"] == "timeout" else "batch.note_kernel_died"
-    text = t(key, lang if lang in ("zh", "en") else "en", cell=error.get("cell", "?"))
+    key = "batch.note_timeout" if kind == "timeout" else "batch.note_kernel_died"
+    text = t(key, lang if lang in ("zh", "en") else "en", cell=cell)
     note = nbformat.v4.new_markdown_cell(f'<span style="color:red">{text}</span>')
     note.metadata["tags"] = ["kit-stopped"]
     nb.cells.insert(0, note)
@@ -451,20 +524,51 @@ def _runner(options: ExecOptions) -> Runner:
     return runner
 
 
-def shutdown_runners() -> int:
-    """Shut down the kernels this process keeps (all threads); returns how many."""
+def shutdown_runners(idle_only: bool = False) -> int:
+    """Shut down the kernels this process keeps (all threads); returns how many.
+
+    With ``idle_only`` a runner in the middle of a job is left alone (on a Dask worker it may
+    run a job of another run).
+    """
     with _ALL_LOCK:
         runners = list(_ALL)
-        _ALL.clear()
-    for runner in runners:
-        runner.close()
-    if getattr(_LOCAL, "runner", None) in runners:
+        closed = []
+        for runner in runners:
+            if runner.lock.acquire(blocking=not idle_only):
+                closed.append(runner)
+        for runner in closed:
+            _ALL.remove(runner)
+    for runner in closed:
+        try:
+            runner.close()
+        finally:
+            runner.lock.release()
+    if getattr(_LOCAL, "runner", None) in closed:
         _LOCAL.runner = None
-    return len(runners)
+    return len(closed)
 
 
-def execute_job(job: Job, options: ExecOptions) -> JobResult:
+def kill_kernels() -> int:
+    """Kill every kernel this process started, at once (safe in a signal handler); returns how many.
+
+    For a worker that must end now -- its ``kit run`` is gone -- where a clean shutdown could
+    wait on a busy kernel.
+    """
+    killed = 0
+    for runner in list(_ALL):
+        kernel = runner.kernel
+        if kernel is not None:
+            kernel.kill()
+            killed += 1
+    return killed
+
+
+def execute_job(
+    job: Job, options: ExecOptions, attempts_before: int = 0, cancelled: Callable[[], bool] | None = None
+) -> JobResult:
     """Run one job in this worker's kernel (the function the executors send to workers).
+
+    ``attempts_before`` and ``cancelled`` are passed on to :meth:`Runner.execute`.
 
     The job runs in a context of its own thread, kept from job to job.  jupyter_core keeps each
     thread's event loop in a context variable, and a Dask worker hands its threads a *copy* of
@@ -474,10 +578,11 @@ def execute_job(job: Job, options: ExecOptions) -> JobResult:
     context = getattr(_LOCAL, "context", None)
     if context is None:
         context = _LOCAL.context = contextvars.Context()
-    return context.run(lambda: _runner(options).execute(job))
+    return context.run(lambda: _runner(options).execute(job, attempts_before=attempts_before, cancelled=cancelled))
 
 
-def worker_died_result(job: Job, exc: BaseException, attempts: int) -> JobResult:
+def worker_died_result(job: Job, exc: BaseException | str, attempts: int) -> JobResult:
+    """The result of a job whose worker process died under it ``attempts`` times (``exc``: what is known)."""
     from kit.run.jobs import JobResult
 
     return JobResult(
@@ -488,9 +593,10 @@ def worker_died_result(job: Job, exc: BaseException, attempts: int) -> JobResult
         attempts=attempts,
         scope=job.scope,
         fingerprint=job.fingerprint,
+        folder=job.output.parent.name,
         error={
             "kind": "worker_died",
-            "ename": type(exc).__name__,
+            "ename": "WorkerDied" if isinstance(exc, str) else type(exc).__name__,
             "evalue": t("batch.worker_died", "en", detail=str(exc)[:300]),
         },
     )

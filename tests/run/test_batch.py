@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from kit.core.errors import ParameterError, RunError
+from kit.core.errors import ParameterError
 from kit.run.batch import run_batch
 from kit.run.jobs import parse_period, plan_jobs, resolve_notebook, select_stores
 
@@ -20,8 +20,9 @@ def test_parse_period():
 def test_resolve_notebook_by_number_and_name():
     assert resolve_notebook("03").name == "03_complaint_audit.ipynb"
     assert resolve_notebook("03_complaint_audit").name == "03_complaint_audit.ipynb"
-    with pytest.raises(RunError, match="03_complaint_audit"):
+    with pytest.raises(ParameterError, match="03_complaint_audit") as info:  # exit 2: nothing can run
         resolve_notebook("99_nothing")
+    assert info.value.exit_code == 2
 
 
 def test_select_stores_rejects_unknown_and_empty():
@@ -30,8 +31,10 @@ def test_select_stores_rejects_unknown_and_empty():
     stores = pd.DataFrame({"store_id": ["001", "002"], "region": ["华东", "华北"]})
     with pytest.raises(ParameterError, match="003"):
         select_stores(stores, "001,003")
-    with pytest.raises(RunError):
+    with pytest.raises(ParameterError) as info:
         select_stores(stores, "region=西南")
+    assert info.value.exit_code == 2
+    assert select_stores(stores, "002,001,002") == ["002", "001"]
 
 
 def test_broken_store_is_reported_while_the_others_succeed(small_chain_dir, tmp_path):
@@ -134,3 +137,56 @@ def test_executors_are_found_by_name():
         yield from ()
 
     assert get_executor("inline-test") is inline
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"timeout": -5},
+        {"timeout": 0},
+        {"timeout": float("nan")},
+        {"timeout": float("inf")},
+        {"workers": 0},
+        {"workers": -2},
+        {"retries": -1},
+        {"retries": 1.5},
+    ],
+)
+def test_impossible_options_stop_the_run_before_anything_runs(options, tmp_path):
+    from kit.run.batch import check_run_options
+
+    jobs = plan_jobs("03", ["001"], period=PERIOD, data_dir=tmp_path, lang="en", out_dir=tmp_path / "run")
+    with pytest.raises(ParameterError) as info:
+        check_run_options(**options)
+    assert info.value.exit_code == 2 and next(iter(options)) in info.value.message("en")
+    with pytest.raises(ParameterError):
+        run_batch(jobs, progress=False, lang="en", **options)
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_failed_deliverable_fails_the_run(tmp_path):
+    from kit.run.batch import deliverables_failed, write_manifest
+    from kit.run.jobs import JobResult
+
+    ok = [JobResult("001", "03_complaint_audit", "ok", 1.0)]
+    path = tmp_path / "manifest.json"
+    write_manifest(ok, path, deliverables={"status": "ok", "excel": "kpis.xlsx"})
+    assert json.loads(path.read_text(encoding="utf-8"))["status"] == "ok"
+    failed = {"status": "failed", "error": "excel: PermissionError: kpis.xlsx"}
+    write_manifest(ok, path, deliverables=failed)
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    assert manifest["status"] == "failed" and deliverables_failed(manifest)
+    assert (manifest["ok"], manifest["failed"]) == (1, 0)
+    pending = [*ok, JobResult("002", "03_complaint_audit", "pending", 0.0, attempts=0)]
+    write_manifest(pending, path)
+    assert json.loads(path.read_text(encoding="utf-8"))["status"] == "running"
+
+
+def test_resume_never_reuses_an_entry_that_names_files_of_another_place(tmp_path):
+    from kit.run.batch import _own_files
+
+    job = plan_jobs("03", ["../x"], period=PERIOD, data_dir=tmp_path, lang="en", out_dir=tmp_path / "run")[0]
+    own = f"{job.folder}/03_complaint_audit"
+    assert _own_files(job, {"output": f"{own}.ipynb", "html": f"{own}.html"})
+    assert not _own_files(job, {"output": "../x/03_complaint_audit.ipynb", "html": "../x/03_complaint_audit.html"})
+    assert not _own_files(job, {"output": f"{own}.ipynb", "html": "/etc/passwd"})

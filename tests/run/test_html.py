@@ -1,4 +1,11 @@
+import html as html_lib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from kit.run.html import export_html, index_html
@@ -115,7 +122,7 @@ def test_export_html_reuses_one_exporter_per_language_with_identical_pages(tmp_p
     fresh, _ = HTMLExporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, language_code="en"
     ).from_notebook_node(nbformat.read(path, as_version=4), resources={"metadata": {"name": "T"}})
-    assert second == report.make_offline(fresh).replace("</head>", report._PRINT_CSS + "</head>", 1)
+    assert second == report._page(fresh)
 
 
 def test_index_shows_first_line_of_failing_cell_escaped():
@@ -137,3 +144,206 @@ def test_index_shows_first_line_of_failing_cell_escaped():
     html = index_html(rows, "en", title="t")
     assert "cell 5 KeyError: &#x27;nps&#x27;<br><code>scores = df[df.x &lt; 3]  # &lt;b&gt;</code>" in html
     assert "plot(scores)" not in html
+
+
+# --------------------------------------------------------------------------------------------
+# Data is text: hostile strings in the chain's data stay text in every artifact of a run
+# --------------------------------------------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=http://evil.example/x.png onerror=alert(2)>"
+JS_LINK = "[click](javascript:alert(3))"
+MATH = "$x^2$"
+#: Hosts a page may link to (a link, never a resource loaded when the page opens).
+ALLOWED_LINK_HOSTS: set[str] = set()
+
+
+class _LiveMarkup(HTMLParser):
+    """What in a page would run, or load from another host: tags, handlers, scripted or remote URLs."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.style = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "frame", "object", "embed", "applet", "base", "form", "portal"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            url = re.sub(r"[\x00-\x20]", "", value or "").lower()
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=>")
+            if url.startswith(("javascript:", "vbscript:")) or (url.startswith("data:") and name == "href"):
+                self.found.append(f"<{tag} {name}={value}>")
+            remote = re.match(r"(https?:)?//([^/]+)", url)
+            if remote and (tag not in ("a", "area") or name != "href"):
+                self.found.append(f"<{tag} {name}={value}> loads from another host")
+            elif remote and remote.group(2) not in ALLOWED_LINK_HOSTS:
+                self.found.append(f"<{tag} {name}={value}> links another host")
+            if name == "style" and re.search(r"url\((?!\s*['\"]?data:)|@import|expression\(", url):
+                self.found.append(f"<{tag} style={value}>")
+        self.style = tag == "style" or self.style
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self.style = False
+
+    def handle_data(self, data):
+        if self.style and re.search(r"url\(\s*['\"]?(https?:)?//|@import", data):
+            self.found.append(f"<style> loads: {data[:80]}")
+
+
+def live_markup(page: str) -> list[str]:
+    parser = _LiveMarkup()
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+
+def test_live_markup_checker_sees_what_it_must():
+    assert live_markup("<p>" + html_lib.escape(SCRIPT + IMG) + "</p>") == []
+    assert len(live_markup(f"<p>{SCRIPT}{IMG}<a href='javascript:x()'>a</a></p>")) >= 4
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        SCRIPT,
+        IMG,
+        '<a href="javascript:alert(3)">click</a>',
+        '<a href=" jav&#x09;ascript:alert(3)">tab</a>',
+        '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+        '<iframe src="https://evil.example/"></iframe>',
+        '<div style="background:url(https://evil.example/t.png)">x</div>',
+        "<style>@import url(https://evil.example/x.css);</style>",
+        '<object data="https://evil.example/x.swf"></object>',
+        '<form action="https://evil.example/"><input name=p></form>',
+        '<img src="x" onerror="alert(1)"/>',
+        "<details open ontoggle=alert(1)>x</details>",
+        '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+        "<!--><script>alert(1)</script>-->",
+        "<scr<script>ipt>alert(1)</script>",
+        "<p title='x' onclick='alert(1)'>p</p>",
+    ],
+)
+def test_neutralise_html_leaves_nothing_live_in_the_body(fragment):
+    from kit.run.html import neutralise_html
+
+    page = f"<html><head><script>init()</script></head><body><p>name: {fragment}</p></body></html>"
+    out = neutralise_html(page)
+    assert live_markup(out) == [], out
+    assert out.startswith("<html><head></head><body><p>name: ")
+
+
+def test_a_plain_report_page_is_unchanged_but_for_the_templates_scripts(tmp_path):
+    import pandas as pd
+
+    from kit.run.html import neutralise_html
+
+    frame = pd.DataFrame({"store": ["001", "<script>x</script>"], "nps": [31.5, 40.0]})
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "t",
+                outputs=[
+                    new_output("display_data", data={"text/html": frame.to_html(), "text/plain": "t"}),
+                    new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}),
+                    new_output(
+                        "display_data", data={"text/markdown": "**Store 001** — [playbook](../playbook/a.html)"}
+                    ),
+                ],
+            )
+        ]
+    )
+    path = tmp_path / "p.ipynb"
+    nbformat.write(nb, path)
+    page = export_html(path, tmp_path / "p.html", lang="en").read_text(encoding="utf-8")
+    assert "<script" not in page and live_markup(page) == []
+    body = page[page.index("<body") :]
+    assert neutralise_html(body) == body  # nothing in a plain report's body changes
+    assert "&lt;script&gt;x&lt;/script&gt;" in body and '<img alt="No description' in body
+    assert '<a href="../playbook/a.html">playbook</a>' in body
+
+
+def _hostile_chain(folder: Path) -> None:
+    import pandas as pd
+
+    from kit.intake.sample import write_chain
+
+    write_chain(folder, stores=3, months=3, seed=11)
+    stores = pd.read_csv(folder / "stores.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    stores.loc[0, ["store_name_zh", "store_name_en"]] = [SCRIPT + "店", SCRIPT]
+    stores.loc[1, ["store_name_zh", "store_name_en"]] = [IMG, IMG]
+    stores.loc[0, ["city", "city_en"]] = [JS_LINK, JS_LINK]
+    stores.loc[1, ["region", "region_en"]] = [MATH, MATH]
+    stores.to_csv(folder / "stores.csv", index=False, encoding="utf-8-sig")
+    complaints = pd.read_csv(folder / "complaints.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    for value, category in zip([SCRIPT, IMG, JS_LINK, MATH], complaints["category"].value_counts().index):
+        complaints.loc[complaints["category"] == category, ["category", "category_en"]] = [value, value]
+    complaints.to_csv(folder / "complaints.csv", index=False, encoding="utf-8-sig")
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory):
+    from kit.cli import main
+
+    root = tmp_path_factory.mktemp("hostile")
+    data, out = root / "data", root / "run"
+    _hostile_chain(data)
+    argv = ["run", "--notebooks", "00,03,04", "--stores", "001,002", "--data", str(data), "--out", str(out)]
+    argv += ["--period", "2026-01-01..2026-03-31", "--lang", "en", "--workers", "2", "--no-pdf", "--no-progress"]
+    code = main(argv)
+    return code, out
+
+
+@pytest.mark.slow
+def test_hostile_strings_in_the_data_are_text_in_every_page_of_the_run(hostile_run):
+    code, out = hostile_run
+    assert code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok" and manifest["ok"] == 5
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) >= 7 and (out / "index.html") in pages
+    problems = {str(p.relative_to(out)): live_markup(p.read_text(encoding="utf-8")) for p in pages}
+    assert {k: v for k, v in problems.items() if v} == {}
+    # the data is shown, as text: the store name in the chain overview, the category in the Pareto text
+    overview = (out / "chain" / "00_chain_overview.html").read_text(encoding="utf-8")
+    assert html_lib.escape(SCRIPT, quote=False) in overview
+    audit = (out / "001" / "03_complaint_audit.html").read_text(encoding="utf-8")
+    assert html_lib.escape(SCRIPT, quote=False) in audit and "evil.example" in audit
+    assert MATH in audit  # no MathJax: a formula in the data stays the text it is
+
+
+def _raw_markup_in_outputs(out: Path) -> list[str]:
+    """Report cells whose Markdown or HTML output carries a hostile string as live markup."""
+    found = []
+    for path in sorted(out.rglob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            for output in cell.get("outputs", []):
+                data = output.get("data") or {}
+                markdown = "".join(data.get("text/markdown", ""))
+                html = "".join(data.get("text/html", ""))
+                hits = [s for s in (SCRIPT, IMG, JS_LINK, MATH) if s in markdown] + [
+                    s for s in (SCRIPT, IMG) if s in html
+                ]
+                if hits:
+                    first = "".join(cell.get("source", "")).strip().splitlines()[-1]
+                    found.append(f"{path.relative_to(out)} cell {i} ({first}): {hits}")
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="report cells show data as Markdown unescaped, through kit.core.display.say: the store name in "
+    "kit.notebook.StoreReport.notes (03 and 04, cell 3 of the executed notebook) and "
+    "kit.chain.overview.describe_overview (00, cell 3), the complaint category in "
+    "kit.audit.measures.describe_pareto (03, cell 9) and kit.loyalty.drivers.describe_drivers (04, cell 24); "
+    "Jupyter would show it as live markup; the HTML export shows it as text",
+)
+def test_hostile_strings_are_text_in_the_executed_notebooks_too(hostile_run):
+    _, out = hostile_run
+    assert _raw_markup_in_outputs(out) == []
