@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from kit.audit.measures import DEFAULT_AUTHORITY
-from kit.core.charts import setup_fonts
+from kit.core.display import md_text, setup_report
 from kit.core.errors import DataError, WorkspaceError, set_message_language
 from kit.core.i18n import t
 from kit.core.periods import filter_period
@@ -215,7 +215,8 @@ class StoreReport:
     def notes(self) -> list[str]:
         """Lines for the report header: the store, period, rows rejected, standards, masking, what cannot be measured."""
         p, lang = self.params, self.params.lang
-        lines = [t("text.period", lang, store=p.store_id, name=self.store_name, start=p.period_start, end=p.period_end)]
+        name = md_text(self.store_name)
+        lines = [t("text.period", lang, store=md_text(p.store_id), name=name, start=p.period_start, end=p.period_end)]
         lines += self.chain.summary(lang)
         lines.append(self.standards_note)
         lines += self.coverage()
@@ -235,7 +236,7 @@ def open_store_report(*, params_model: type[ReportParams] = ReportParams, **raw:
     """
     set_message_language(str(raw.get("lang", "en")))
     params = validate_params(params_model, **raw)
-    setup_fonts()
+    setup_report()
     chain = load_chain(params.data_dir)
     if not params.unmask:  # mask once, before any table of the chain can be shown
         chain = replace(chain, complaints=replace(chain.complaints, data=mask_frame(chain.complaints.data)))

@@ -287,7 +287,7 @@ def describe_findings(findings: pd.DataFrame, lang: str, *, top: int = 3, overdu
             lines.append(t("findings.item", lang, rank=r["rank"], text=r["text"], remedy=remedy, link=r["link"]))
         more = len(findings) - top
         if more > 0:
-            lines += ["", t("findings.more", lang, n=more)]
+            lines += ["", t("findings.more_one" if more == 1 else "findings.more", lang, n=more)]
     if overdue:
         lines += ["", t("findings.overdue", lang, count=overdue)]
     return "\n".join(lines)

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kit.core.display import md_text
 from kit.core.errors import ParameterError
 from kit.core.i18n import code_for, label_of, t
 from kit.workshop.calendar import StoreCalendar, deadlines, elapsed_minutes
@@ -588,5 +589,5 @@ def describe_pareto(pareto: pd.DataFrame, lang: str, *, label_group: str = "cate
         return t("text.no_complaints", lang)
     few = pareto.loc[pareto["vital_few"]]
     sep = "、" if lang == "zh" else ", "
-    names = sep.join(label_of(label_group, c, lang) for c in few["category"])
+    names = sep.join(md_text(label_of(label_group, c, lang)) for c in few["category"])
     return t("text.pareto_summary", lang, n=len(few), share=_pct(few["share"].sum()), names=names)

@@ -35,7 +35,7 @@ import pandas as pd
 
 from kit.chain.indicators import CHAIN, indicator_targets, indicator_wide
 from kit.core.errors import KitError
-from kit.core.files import write_bytes
+from kit.core.files import neutralise_cells, write_bytes
 from kit.core.i18n import check_lang, t
 from kit.run.pdf import find_chromium, html_to_pdf, pdf_is_current
 from kit.workshop.indicators import indicator_label, verdict_reason
@@ -147,6 +147,7 @@ def write_kpi_workbook(
 ) -> Path:
     """Write the KPI workbook (openpyxl, atomically): store ids as text cells, Chinese as it is.
 
+    Text from the data (store names) never runs as a formula (:func:`kit.core.files.neutralise_cells`).
     Excel keeps "001" because the cells are strings formatted as text (``@``); column widths
     fit the headers; the header row is frozen.
     """
@@ -157,6 +158,7 @@ def write_kpi_workbook(
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
+            frame = neutralise_cells(frame)  # a store name "=HYPERLINK(…)" stays text
             frame.to_excel(writer, sheet_name=name[:31], index=False)
             ws = writer.sheets[name[:31]]
             ws.freeze_panes = "A2"

@@ -29,12 +29,13 @@ import numpy as np
 import pandas as pd
 
 from kit.chain.indicators import CHAIN, indicator_table, indicator_targets
+from kit.core.display import Tables, md_text
 from kit.core.errors import WorkspaceError
 from kit.core.i18n import t
 from kit.core.periods import previous_period
 from kit.intake.load import Chain, load_chain
 from kit.workshop.goals import QualityGoals, load_goals
-from kit.workshop.indicators import indicator_label
+from kit.workshop.indicators import FAMILIES, INDICATORS, indicator_header, indicator_label
 from kit.workshop.standards import Standards, default_standards, store_calendars
 
 __all__ = [
@@ -156,12 +157,12 @@ def open_chain_overview(params: Any) -> ChainOverview:
     Personal data is masked unless ``params.unmask`` (the overview shows none, but the chain object
     is handed to the notebook).
     """
-    from kit.core.charts import setup_fonts
+    from kit.core.display import setup_report
     from kit.core.errors import set_message_language
     from kit.core.privacy import mask_frame
 
     set_message_language(params.lang)
-    setup_fonts()
+    setup_report()
     chain = load_chain(params.data_dir)
     if not params.unmask:
         chain = replace(chain, complaints=replace(chain.complaints, data=mask_frame(chain.complaints.data)))
@@ -259,14 +260,16 @@ def heatmap_chart(
     ``± limit``; empty cells (no data) are grey.  A chain with more than ``max_stores`` stores
     shows the ``max_stores`` lowest in the league table (those needing support; the title says
     so) -- the full table is in the league table and ``kpis.xlsx``.  Labels follow ``lang``; Chinese
-    renders through :func:`kit.core.charts.setup_fonts`.  A diverging palette whose ends differ in
-    lightness keeps better and worse apart when printed in grey.
+    renders through :func:`kit.core.charts.setup_fonts`.  The palette runs from dark red (short)
+    through white (on target) to light blue (better): its ends differ in lightness, so better and
+    worse stay apart when printed in grey; a cell short of target also carries ✗.
 
     Returns
     -------
     matplotlib Figure
     """
     import matplotlib.pyplot as plt
+    from matplotlib.colors import LinearSegmentedColormap
     from matplotlib.ticker import PercentFormatter
 
     from kit.core.charts import setup_fonts
@@ -286,11 +289,14 @@ def heatmap_chart(
     names = dict(store_names or {})
     names[CHAIN] = t("indicators.chain", lang)
     rows = [f"{sid} {names.get(sid, '')}".strip() if sid != CHAIN else names[CHAIN] for sid in gaps.index]
-    cols = [t(f"indicators.short.{k}", lang) for k in gaps.columns]
+    cols = [indicator_header(k, lang) for k in gaps.columns]
     height = 1.6 + 0.38 * len(rows)
     fig, ax = plt.subplots(figsize=(max(8.0, 0.62 * len(cols) + 2.5), height), layout="constrained")
     data = np.ma.masked_invalid(gaps.to_numpy(dtype="float64"))
-    cmap = plt.get_cmap("RdBu").with_extremes(bad="#dddddd")
+    # Short of target = dark red, on target = near white, better = light blue: the ends differ in
+    # lightness, so a grey print still tells short (dark) from better (light).
+    cmap = LinearSegmentedColormap.from_list("gap", ["#8c1c13", "#e58a6f", "#f7f7f7", "#b9d8ea", "#6aaed6"])
+    cmap = cmap.with_extremes(bad="#dddddd")
     image = ax.imshow(data, cmap=cmap, vmin=-limit, vmax=limit, aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right")
     ax.set_yticks(range(len(rows)), rows)
@@ -301,7 +307,9 @@ def heatmap_chart(
                 ax.text(j, i, "—", ha="center", va="center", fontsize=7, color="#555555")
                 continue
             dark = abs(float(data[i, j])) > limit * 0.6 if not np.ma.is_masked(data[i, j]) else False
-            ax.text(j, i, f"{val[i, j]:.0f}", ha="center", va="center", fontsize=7, color="white" if dark else "black")
+            short = not np.ma.is_masked(data[i, j]) and float(data[i, j]) < 0
+            label = f"{val[i, j]:.0f}" + ("✗" if short else "")
+            ax.text(j, i, label, ha="center", va="center", fontsize=7, color="white" if dark and short else "black")
     if CHAIN in gaps.index:
         ax.axhline(len(rows) - 1.5, color="black", linewidth=1.5)
     bar = fig.colorbar(image, ax=ax, shrink=0.8, format=PercentFormatter(1.0, decimals=0))
@@ -430,39 +438,59 @@ def league_display(
     store_names: dict[str, str] | None = None,
     period: str = "current",
     min_judged: int = MIN_JUDGED,
-) -> pd.DataFrame:
-    """The league table for people: rank, store, KPIs met, then every KPI's value with ✓ / ✗.
+) -> Tables:
+    """The league table for people, as one table per goal family so that it prints on A4.
+
+    Every table has the stores in league order (rank, store, KPIs met of those judged), then the
+    family's KPIs (:data:`kit.workshop.indicators.FAMILIES`: customer experience, emotion,
+    business, internal capability), each as value with ✓ / ✗ under a header with its unit; the
+    chain's row is last.  A family with no KPI in the table is left out.
 
     Returns
     -------
-    DataFrame with headers in ``lang`` (strings, ready to show).
+    :class:`kit.core.display.Tables` of ``(family name, DataFrame)``, headers and cells in ``lang``.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"period": ["current"] * 2, "store_id": ["001", "001"], "indicator": ["nps", "fcr"],
+    ...     "verdict": ["met", "not_met"], "gap": [5.0, -3.0], "value": [35.0, 61.0], "met": [True, False]})
+    >>> tables = league_display(long, "en", min_judged=1)
+    >>> [caption for caption, _ in tables], list(tables["customer emotion"].columns)
+    (['customer emotion', 'business effectiveness'], ['rank', 'store', 'KPIs met', 'NPS (points)'])
     """
     league = league_table(long, period=period, min_judged=min_judged)
     part = long.loc[long["period"] == period]
     value = part.pivot(index="store_id", columns="indicator", values="value")
     met = part.pivot(index="store_id", columns="indicator", values="met")
     kpis = list(dict.fromkeys(part["indicator"]))
-    order = [*league["store_id"], CHAIN] if CHAIN in value.index else list(league["store_id"])
+    chain_row = CHAIN in value.index
+    order = [*league["store_id"], CHAIN] if chain_row else list(league["store_id"])
     value, met = value.reindex(index=order, columns=kpis), met.reindex(index=order, columns=kpis)
     text = value.map(lambda v: "—" if pd.isna(v) else f"{v:.1f}")
     mark = met.map(lambda m: "" if pd.isna(m) else (" ✓" if m else " ✗"))
     cells = text + mark
-    cells.columns = [t(f"indicators.short.{k}", lang) for k in kpis]
     names = dict(store_names or {})
     names[CHAIN] = t("indicators.chain", lang)
     head = pd.DataFrame(
         {
             t("overview.column.rank", lang): ["—" if pd.isna(r) else str(r) for r in league["rank"]]
-            + (["—"] if CHAIN in value.index else []),
+            + (["—"] if chain_row else []),
             t("overview.column.store", lang): [
                 f"{s} {names.get(s, '')}".strip() if s != CHAIN else names[CHAIN] for s in order
             ],
             t("overview.column.met", lang): [f"{m}/{n}" for m, n in zip(league["met"], league["judged"])]
-            + (["—"] if CHAIN in value.index else []),
+            + (["—"] if chain_row else []),
         },
         index=order,
     )
-    return pd.concat([head, cells], axis=1).reset_index(drop=True)
+    parts = []
+    for family in dict.fromkeys(FAMILIES.values()):
+        codes = [k for k in kpis if k in INDICATORS and INDICATORS[k].family == family]
+        if not codes:
+            continue
+        block = cells[codes].rename(columns={k: indicator_header(k, lang) for k in codes})
+        parts.append((t(f"goals.family.{family}", lang), pd.concat([head, block], axis=1).reset_index(drop=True)))
+    return Tables(parts)
 
 
 def describe_overview(
@@ -476,7 +504,7 @@ def describe_overview(
     league = league_table(long, min_judged=min_judged)
     if league.empty:
         return t("overview.text.no_stores", lang)
-    names = store_names or {}
+    names = {k: md_text(v) for k, v in (store_names or {}).items()}
     ranked = league.loc[league["ranked"]]
     if ranked.empty:
         return t("overview.text.no_ranking", lang)
@@ -487,7 +515,7 @@ def describe_overview(
         t(
             "overview.text.leader",
             lang,
-            store=first["store_id"],
+            store=md_text(first["store_id"]),
             name=names.get(first["store_id"], ""),
             met=int(first["met"]),
             n=int(first["judged"]),
@@ -495,7 +523,7 @@ def describe_overview(
         t(
             "overview.text.laggard",
             lang,
-            store=last["store_id"],
+            store=md_text(last["store_id"]),
             name=names.get(last["store_id"], ""),
             met=int(last["met"]),
             n=int(last["judged"]),
@@ -503,7 +531,7 @@ def describe_overview(
     ]
     unranked = league.loc[~league["ranked"], "store_id"].tolist()
     if unranked:
-        lines.append(t("overview.text.unranked", lang, stores=", ".join(unranked)))
+        lines.append(t("overview.text.unranked", lang, stores=", ".join(map(md_text, unranked))))
     if len(weakest):
         row = weakest.iloc[0]
         lines.append(
@@ -523,7 +551,7 @@ def describe_movers(moves: pd.DataFrame, lang: str, *, store_names: dict[str, st
     """One line each for the best and the worst mover."""
     if moves.empty:
         return t("overview.text.no_movers", lang)
-    names = store_names or {}
+    names = {k: md_text(v) for k, v in (store_names or {}).items()}
     parts = []
     for kind in ("best", "worst"):
         rows = moves.loc[moves["kind"] == kind]
@@ -533,7 +561,7 @@ def describe_movers(moves: pd.DataFrame, lang: str, *, store_names: dict[str, st
                 t(
                     f"overview.text.{kind}",
                     lang,
-                    store=r["store_id"],
+                    store=md_text(r["store_id"]),
                     name=names.get(r["store_id"], ""),
                     kpi=indicator_label(r["indicator"], lang),
                     previous=f"{r['previous']:.1f}",
@@ -543,8 +571,13 @@ def describe_movers(moves: pd.DataFrame, lang: str, *, store_names: dict[str, st
     return " ".join(parts)
 
 
-def movers_display(moves: pd.DataFrame, lang: str, *, store_names: dict[str, str] | None = None) -> pd.DataFrame:
-    """The movers for people: headers in ``lang``, KPI names, values to one decimal."""
+def movers_display(moves: pd.DataFrame, lang: str, *, store_names: dict[str, str] | None = None) -> pd.DataFrame | None:
+    """The movers for people: headers in ``lang``, KPI names, values to one decimal (None when there are none).
+
+    With no movers the sentence of :func:`describe_movers` says why; no empty table follows it.
+    """
+    if moves.empty:
+        return None
     names = store_names or {}
     return pd.DataFrame(
         {

@@ -67,6 +67,8 @@ def setup_fonts() -> str | None:
     chain = ["DejaVu Sans"] + ([family] if family else []) + ["sans-serif"]
     plt.rcParams["font.family"] = chain
     plt.rcParams["axes.unicode_minus"] = False
+    # Labels come from the data (store names, categories): "$x^2$" is text, never a formula.
+    plt.rcParams["text.parse_math"] = False
     plt.rcParams["figure.dpi"] = 100
     plt.rcParams["savefig.dpi"] = 110
     _inline_png_without_crop()

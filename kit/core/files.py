@@ -130,6 +130,12 @@ def _neutral_series(values: pd.Series) -> pd.Series:
         return values
     if not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
         return values  # numbers, dates, booleans: never formulas
+    if pd.api.types.is_object_dtype(values.dtype) and pd.api.types.infer_dtype(values, skipna=True) != "string":
+        text = values.map(type).eq(str)
+        if not text.all():  # dates, numbers and text mixed in one column: only the text can be a formula
+            fixed = values.copy()
+            fixed[text] = _neutral_series(values[text].astype(str)) if text.any() else values[text]
+            return fixed if not fixed.equals(values) else values
     starts = values.str.match(_STARTS_RE.pattern, na=False)
     if not starts.any():
         return values

@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kit.core.display import format_p, md_text
 from kit.core.errors import DataError, ParameterError
 from kit.core.frames import require_column
 from kit.core.i18n import label_of, t
@@ -539,7 +540,7 @@ def describe_drivers(result: DriverResult | None, lang: str, label_group: str | 
     if result is None or result.table.empty:
         return t("drivers.text.none", lang)
     top = result.table.iloc[0]
-    name = label_of(label_group, top["predictor"], lang) if label_group else str(top["predictor"])
+    name = md_text(label_of(label_group, top["predictor"], lang) if label_group else top["predictor"])
     interval = ""
     if pd.notna(top["share_low"]):
         interval = t("drivers.text.interval", lang, low=f"{top['share_low']:.0f}", high=f"{top['share_high']:.0f}")
@@ -548,7 +549,7 @@ def describe_drivers(result: DriverResult | None, lang: str, label_group: str | 
     text = t(
         "drivers.text.weak" if weak else "drivers.text.top",
         lang,
-        p="—" if not np.isfinite(result.f_pvalue) else f"{result.f_pvalue:.2f}",
+        p=format_p(result.f_pvalue),
         name=name,
         share=f"{top['share']:.0f}",
         interval=interval,

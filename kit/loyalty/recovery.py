@@ -80,6 +80,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kit.core.display import format_p, md_text
 from kit.core.errors import DataError, ParameterError
 from kit.core.frames import by_list, examples, require_column, safe_div, z_value
 from kit.core.i18n import label_of, t
@@ -671,6 +672,7 @@ def describe_recovery(
     lang: str,
     window_days: int = 90,
     link: str = "",
+    who: str = "",
 ) -> str:
     """A short finding on service recovery in ``lang`` (for one store or the chain: no ``by``).
 
@@ -684,6 +686,9 @@ def describe_recovery(
         The window used (for the wording).
     link : str
         A playbook link appended to the text.
+    who : str
+        Whom the finding is about (a store's name, "whole chain"), shown in bold first; text from
+        the data, so shown as written (:func:`kit.core.display.md_text`).
     """
     rates = summary.set_index("group")
     parts = []
@@ -724,7 +729,7 @@ def describe_recovery(
                 lang,
                 group=names[str(worst["group"])],
                 diff=f"{-worst['difference']:.0f}",
-                p=f"{worst['p_value']:.3f}",
+                p=format_p(worst["p_value"]),
             )
         )
     elif len(comparisons):
@@ -735,4 +740,6 @@ def describe_recovery(
     parts.append(t("recovery.text.caveat", lang))
     if link:
         parts.append(link)
+    if who:
+        parts.insert(0, f"**{md_text(who)}**")
     return " ".join(parts)

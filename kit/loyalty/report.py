@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kit.core.display import format_p
 from kit.core.errors import DataError, ParameterError, Text
 from kit.core.i18n import label_of, t
 from kit.core.periods import previous_period
@@ -258,7 +259,7 @@ def describe_scores(summary: pd.DataFrame, changes: pd.DataFrame, lang: str) -> 
                     metric=name,
                     against=against,
                     diff=f"{diff:.1f}" if c["metric"] != "ces" else f"{diff:.2f}",
-                    p=f"{c['p_value']:.3f}",
+                    p=format_p(c["p_value"]),
                 )
             )
     sig = changes["significant"] & ~changes["small_sample"]
@@ -534,9 +535,9 @@ def labelled(
 ) -> pd.DataFrame:
     """A display copy of ``frame`` with headers from the label group ``group`` (e.g. ``"recovery.column"``).
 
-    Formatting as :func:`kit.notebook.table` (``percent``, ``decimals``, ``codes``); headers
+    Formatting as :func:`kit.core.display.table` (``percent``, ``decimals``, ``codes``); headers
     not in ``group`` fall back to the shared ``column`` labels.  Booleans are shown as 是/否 or
-    yes/no.
+    yes/no, a ``p_value`` column as ``0.031`` or ``< 0.001`` (:func:`kit.core.display.format_p`).
 
     Examples
     --------
@@ -551,6 +552,8 @@ def labelled(
     for col in out.columns:
         if pd.api.types.is_bool_dtype(out[col].dtype):
             out[col] = out[col].map(lambda v: label_of("loyalty_report.yesno", str(bool(v)), lang))
+    if "p_value" in out.columns:  # "< 0.001", never "0.000"
+        out["p_value"] = out["p_value"].map(lambda p: format_p(p).removeprefix("p = ").removeprefix("p "))
     out = format_values(out, lang, percent=percent, decimals=decimals, codes=codes)
     names = labels(group, lang)
     shared = labels("column", lang)

@@ -32,7 +32,17 @@ from typing import Any
 from kit.core.files import write_text
 from kit.core.i18n import t
 
-__all__ = ["CHAIN_ID", "export_html", "external_refs", "index_html", "make_offline", "neutralise_html", "write_index"]
+__all__ = [
+    "CHAIN_ID",
+    "DEFAULT_PAGE",
+    "export_html",
+    "external_refs",
+    "index_html",
+    "make_offline",
+    "neutralise_html",
+    "report_cells",
+    "write_index",
+]
 
 # Script tags that load from a CDN do nothing offline; what a report shows never depends on them.
 #: ``store_id`` of chain-level jobs in the manifest.
@@ -49,13 +59,29 @@ _EXTERNAL_REF = re.compile(
     r'((?:https?:)?//[^"\'\s>)]+)',
     re.IGNORECASE,
 )
-# Printed pages: A4 (Chromium prints Letter otherwise), code and prompts never shown.
+# Printed pages: A4 portrait (a notebook's metadata ``kit.page`` may ask for "A4 landscape"); code
+# and prompts never shown; a heading stays with what follows it; wide tables wrap instead of
+# scrolling; a Chinese name never breaks one character per line.
 _PRINT_CSS = """<style>
-@page { size: A4; margin: 14mm 12mm; }
-@media print { .jp-Cell { break-inside: avoid; } img { max-width: 100% !important; } }
+@page { size: PAGE_SIZE; margin: 12mm 10mm; }
 body { font-family: "DejaVu Sans", "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
+.jp-RenderedHTMLCommon table { font-size: 11px; border-collapse: collapse; margin: 0.4em 0 1em; }
+.jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon td { padding: 3px 6px; word-break: keep-all; }
+.jp-RenderedHTMLCommon th { white-space: normal; vertical-align: bottom; }
+.jp-OutputArea-output, .jp-RenderedHTMLCommon, .jp-RenderedHTML { overflow: visible !important; }
+img { max-width: 100% !important; height: auto; }
+@media print {
+  .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child { display: block !important; }
+  h1, h2, h3, h4, .jp-MarkdownCell { break-after: avoid; page-break-after: avoid; }
+  .jp-OutputArea-output img { max-height: 170mm; width: auto !important; break-inside: avoid; }
+  tr { break-inside: avoid; }
+  thead { display: table-header-group; }
+}
 </style>
 """
+#: Page size of a report unless its notebook's metadata says otherwise (``{"kit": {"page": ...}}``).
+DEFAULT_PAGE = "A4"
+_PAGE_SIZE = re.compile(r"A4(?: (?:portrait|landscape))?")
 
 
 def external_refs(html: str) -> list[str]:
@@ -251,9 +277,31 @@ def neutralise_html(page: str) -> str:
     return "".join(out)
 
 
-def _page(body: str) -> str:
-    """An exported page made offline, inert and ready to print on A4."""
-    return neutralise_html(make_offline(body)).replace("</head>", _PRINT_CSS + "</head>", 1)
+def _page(body: str, page: str = DEFAULT_PAGE) -> str:
+    """An exported page made offline, inert and ready to print on ``page`` (``A4`` or ``A4 landscape``)."""
+    size = page if _PAGE_SIZE.fullmatch(str(page)) else DEFAULT_PAGE
+    return neutralise_html(make_offline(body)).replace("</head>", _PRINT_CSS.replace("PAGE_SIZE", size) + "</head>", 1)
+
+
+def report_cells(nb: Any, lang: str) -> Any:
+    """``nb`` as a reader in ``lang`` sees it: without the other language's and the author's cells.
+
+    A notebook writes its prose once per language, in markdown cells tagged ``lang-zh`` and
+    ``lang-en``, and its instructions for whoever edits it in cells tagged ``author``; a report
+    keeps the untagged cells and those of its language.  JupyterLab shows all of them.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(s, metadata={"tags": t})
+    ...     for s, t in (("# 审计", ["lang-zh"]), ("# Audit", ["lang-en"]), ("Run it", ["author"]), ("x", []))])
+    >>> [c.source for c in report_cells(nb, "en").cells]
+    ['# Audit', 'x']
+    """
+    drop = {"author"} | {f"lang-{other}" for other in ("zh", "en") if other != lang}
+    out = nb.copy()
+    out.cells = [c for c in nb.cells if not drop & set(c.get("metadata", {}).get("tags", []))]
+    return out
 
 
 # One HTML exporter per page language, built on first use and reused for every report the process
@@ -283,9 +331,11 @@ def _exporter(lang: str) -> Any:
 def export_html(
     notebook_path: str | Path, html_path: str | Path, *, lang: str = "zh", title: str | None = None
 ) -> Path:
-    """Write an HTML version of an executed notebook with all code hidden.
+    """Write an HTML version of an executed notebook with all code hidden, in one language.
 
-    The exporter is built once per language and process and reused (same page as a new one).
+    Only the cells of the report's language and the untagged ones are exported
+    (:func:`report_cells`); the page prints on the size of the notebook's ``kit.page`` metadata
+    (``A4`` by default, ``A4 landscape`` for the chain overview).  The exporter is built once per language and process and reused (same page as a new one).
 
     Parameters
     ----------
@@ -297,10 +347,11 @@ def export_html(
     import nbformat
 
     nb = nbformat.read(str(notebook_path), as_version=4)
+    page = (nb.metadata.get("kit") or {}).get("page", DEFAULT_PAGE)
     resources = {"metadata": {"name": title or Path(notebook_path).stem}}
     with _EXPORTERS_LOCK:
-        body, _ = _exporter(lang).from_notebook_node(nb, resources=resources)
-    return write_text(html_path, _page(body))
+        body, _ = _exporter(lang).from_notebook_node(report_cells(nb, lang), resources=resources)
+    return write_text(html_path, _page(body, page))
 
 
 def _local_href(path: Any) -> str | None:

@@ -115,6 +115,7 @@ _EXPORTS: dict[str, str] = {
     "goals_note": "goals",
     "handout_features": "printouts",
     "handout_filename": "printouts",
+    "indicator_header": "indicators",
     "indicator_label": "indicators",
     "indicator_rows_table": "indicators",
     "indicators_for_goal": "indicators",

@@ -73,6 +73,7 @@ __all__ = [
     "SKILL_CATEGORIES",
     "Unit",
     "VERDICTS",
+    "indicator_header",
     "indicator_label",
     "indicator_rows_table",
     "indicators_for_goal",
@@ -432,6 +433,21 @@ def shortfall(indicator: Indicator, *, value: float, target: float, n: float) ->
 def indicator_label(code: str, lang: str) -> str:
     """The indicator's name in ``lang`` (``indicators.label.<code>``)."""
     return t(f"indicators.label.{code}", lang)
+
+
+def indicator_header(code: str, lang: str) -> str:
+    """A table header for the indicator: its short name and its unit ("NPS（分）", "1st reply (%)").
+
+    Examples
+    --------
+    >>> indicator_header("first_response_sla", "en"), indicator_header("nps", "zh")
+    ('1st reply (%)', 'NPS（分）')
+    """
+    short = t(f"indicators.short.{code}", lang)
+    unit = t(f"indicators.unit.{INDICATORS[code].unit}", lang) if code in INDICATORS else ""
+    if not unit:
+        return short
+    return f"{short}（{unit}）" if lang == "zh" else f"{short} ({unit})"
 
 
 def verdict_reason(reason: str, lang: str, *, column: str = "", n: int = 0, min_n: int = 0) -> str:

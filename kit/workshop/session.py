@@ -104,9 +104,9 @@ def open_workshop(**raw: Any) -> Workshop:
     """Validate the parameters, open the workspace and load the period's data (chain or one store)."""
     set_message_language(str(raw.get("lang", "en")))
     params = validate_params(WorkshopParams, **raw)
-    from kit.core.charts import setup_fonts
+    from kit.core.display import setup_report
 
-    setup_fonts()
+    setup_report()
     ws, note = resolve_workspace(params)
     chain = load_chain(params.data_dir)
     store = params.store_id or None

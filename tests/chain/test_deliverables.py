@@ -94,6 +94,24 @@ def test_workbook_read_back_with_chinese_and_text_ids(small_chain_dir, tmp_path,
     assert [c.value for c in targets[1]][0] == "指标"
 
 
+def test_workbook_store_names_from_the_data_never_run_as_formulas(tmp_path):
+    import pandas as pd
+
+    from kit.chain.deliverables import write_kpi_workbook
+
+    long = pd.DataFrame({"period": ["current"], "period_start": [pd.Timestamp("2026-01-01")],
+        "period_end": [pd.Timestamp("2026-01-31")], "store_id": ["001"], "indicator": ["nps"], "value": [35.0],
+        "n": [40], "unit": ["points"], "direction": [">="], "target": [30.0], "target_source": ["goals"],
+        "gap": [5.0], "met": pd.array([True], dtype="boolean"), "verdict": ["met"], "reason": [""],
+        "reason_column": [""], "impact": [float("nan")]})  # fmt: skip
+    hostile = '=HYPERLINK("http://evil.example","x")'
+    write_kpi_workbook(long, tmp_path / "k.xlsx", "en", store_names={"001": hostile})
+    wb = openpyxl.load_workbook(tmp_path / "k.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert "'" + hostile in {c.value for c in cells}
+
+
 def test_finish_run_records_a_broken_data_folder_without_raising(tmp_path, monkeypatch):
     out, results = _run_folder(tmp_path)
     monkeypatch.setattr(deliverables, "find_chromium", lambda: None)

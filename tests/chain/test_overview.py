@@ -18,6 +18,8 @@ from kit.chain.overview import (
     movers,
     standard_attainment,
 )
+from kit.core.i18n import t
+from kit.workshop.indicators import indicator_header
 
 
 def _long():
@@ -86,10 +88,17 @@ def test_standard_attainment_of_the_chain():
 
 @pytest.mark.parametrize("lang, store_word, kpi_word", [("zh", "门店", "达标指标数"), ("en", "store", "KPIs met")])
 def test_display_tables_follow_the_language(lang, store_word, kpi_word):
-    table = league_display(_long(), lang, store_names={"001": "上海徐汇店"}, min_judged=2)
-    assert store_word in table.columns and kpi_word in table.columns
-    assert table.iloc[0, 1] == "001 上海徐汇店" and table.iloc[-1, 1] == ("全连锁" if lang == "zh" else "whole chain")
-    assert "✓" in table.iloc[0, 3]
+    tables = league_display(_long(), lang, store_names={"001": "上海徐汇店"}, min_judged=2)
+    assert len(tables) >= 2  # one table per goal family: the league prints on A4 without losing a column
+    shown = set()
+    for _, table in tables:
+        assert list(table.columns[:3]) == [t("overview.column.rank", lang), store_word, kpi_word]
+        assert table.iloc[0, 1] == "001 上海徐汇店" and table.iloc[-1, 1] == (
+            "全连锁" if lang == "zh" else "whole chain"
+        )
+        shown |= set(table.columns[3:])
+    assert shown == {indicator_header(k, lang) for k in _long()["indicator"].unique()}  # every KPI, with its unit
+    assert any("✓" in table.iloc[0, 3] for _, table in tables)
     assert len(attainment_display(standard_attainment(_long()), lang)) == 2
     assert describe_overview(_long(), lang, min_judged=2) and describe_movers(movers(_long()), lang)
 
@@ -102,7 +111,7 @@ def test_heatmap_renders_chinese_without_missing_glyphs():
     ax = fig.axes[0]
     assert "门店" in ax.get_title()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["001 上海徐汇店", "002 杭州西湖店", "全连锁"]
-    assert "CSAT" in [t.get_text() for t in ax.get_xticklabels()]
+    assert "CSAT（%）" in [t.get_text() for t in ax.get_xticklabels()]
     assert np.isfinite(ax.images[0].get_array()).all()
 
 
