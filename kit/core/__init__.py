@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "cache_enabled": "cache",
     "cached": "cache",
     "catalogue": "catalog",
+    "chart_texts": "charts",
     "check_lang": "i18n",
     "cjk_font_family": "charts",
     "clear_cache": "cache",

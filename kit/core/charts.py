@@ -12,6 +12,7 @@ __all__ = [
     "DARK",
     "LIGHT",
     "MID",
+    "chart_texts",
     "cjk_font_family",
     "freeze_layout",
     "new_figure",
@@ -122,18 +123,46 @@ def freeze_layout(fig: plt.Figure) -> plt.Figure:
     return fig
 
 
+def chart_texts(fig: plt.Figure) -> list[str]:
+    """Every word a reader sees on ``fig``: titles, axis labels, tick labels, legend, annotations.
+
+    Call it on a laid-out figure (:func:`freeze_layout`): tick labels are set when the layout runs.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots(layout="constrained")
+    >>> _ = ax.bar(["A", "B"], [1, 2]); _ = ax.set_title("Complaints")
+    >>> texts = chart_texts(freeze_layout(fig)); plt.close(fig)
+    >>> "Complaints" in texts and "A" in texts
+    True
+    """
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def _title(fig: plt.Figure) -> str:
+    """The figure's title: its suptitle, else the first axes title (for the image's alternative text)."""
+    if fig.get_suptitle().strip():
+        return fig.get_suptitle()
+    return next((ax.get_title() for ax in fig.axes if ax.get_title().strip()), "")
+
+
 def show(fig: plt.Figure) -> None:
     """Display a finished ``fig`` in the notebook once (layout frozen, see :func:`freeze_layout`) and close it.
 
     Explicit display does not depend on matplotlib's interactive mode (a kernel reused between
     batch jobs may have lost it), and closing the figure keeps the inline backend from drawing
     it again at the end of the cell (once for pyplot's redraw of stale figures, once more for its
-    own display).
+    own display).  The output's metadata ``kit`` carries the chart's title (the image's
+    alternative text in the HTML report) and every text on it (:func:`chart_texts`: what the
+    language tests read).
     """
     try:
         from IPython.display import display
 
-        display(freeze_layout(fig))
+        freeze_layout(fig)
+        display(fig, metadata={"kit": {"alt": _title(fig), "texts": chart_texts(fig)}})
     finally:
         plt.close(fig)
 

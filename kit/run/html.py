@@ -21,6 +21,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import html as html_lib
 import re
 import threading
@@ -288,7 +289,10 @@ def report_cells(nb: Any, lang: str) -> Any:
 
     A notebook writes its prose once per language, in markdown cells tagged ``lang-zh`` and
     ``lang-en``, and its instructions for whoever edits it in cells tagged ``author``; a report
-    keeps the untagged cells and those of its language.  JupyterLab shows all of them.
+    keeps the untagged cells and those of its language.  JupyterLab shows all of them.  An output
+    that is interactive in JupyterLab may name what a report shows instead (``kit.export_html`` in
+    its metadata, e.g. a link to the standards card's file for its print button and preview); the
+    forms' widget state is left out.
 
     Examples
     --------
@@ -299,9 +303,41 @@ def report_cells(nb: Any, lang: str) -> Any:
     ['# Audit', 'x']
     """
     drop = {"author"} | {f"lang-{other}" for other in ("zh", "en") if other != lang}
-    out = nb.copy()
-    out.cells = [c for c in nb.cells if not drop & set(c.get("metadata", {}).get("tags", []))]
+    out = copy.deepcopy(nb)
+    out.cells = [c for c in out.cells if not drop & set(c.get("metadata", {}).get("tags", []))]
+    out.metadata.pop("widgets", None)  # the forms' state: nothing a printed report can show
+    for cell in out.cells:
+        for output in cell.get("outputs", []):
+            alternative = (output.get("metadata", {}).get("kit") or {}).get("export_html")
+            if alternative and "text/html" in output.get("data", {}):
+                output["data"]["text/html"] = alternative
     return out
+
+
+#: nbconvert's alternative text of an image without one (English whatever the page's language).
+_NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def _with_alt_texts(body: str, nb: Any, lang: str) -> str:
+    """Give every chart of the page its title as alternative text, in the page's language.
+
+    :func:`kit.core.charts.show` records a chart's title in its output's ``kit.alt`` metadata;
+    the images appear in the page in the order of the outputs.  A chart without a title (or a
+    page whose images cannot be matched to outputs) gets the word "chart" in ``lang``.
+    """
+    alts = [
+        (out.get("metadata", {}).get("kit") or {}).get("alt") or t("report.page.chart", lang)
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if "image/png" in out.get("data", {})
+    ]
+    pieces = body.split(_NO_ALT)
+    if len(pieces) - 1 != len(alts):
+        alts = [t("report.page.chart", lang)] * (len(pieces) - 1)
+    out = [pieces[0]]
+    for alt, piece in zip(alts, pieces[1:]):
+        out += [f'alt="{html_lib.escape(" ".join(str(alt).split()))}"', piece]
+    return "".join(out)
 
 
 # One HTML exporter per page language, built on first use and reused for every report the process
@@ -349,9 +385,10 @@ def export_html(
     nb = nbformat.read(str(notebook_path), as_version=4)
     page = (nb.metadata.get("kit") or {}).get("page", DEFAULT_PAGE)
     resources = {"metadata": {"name": title or Path(notebook_path).stem}}
+    shown = report_cells(nb, lang)
     with _EXPORTERS_LOCK:
-        body, _ = _exporter(lang).from_notebook_node(report_cells(nb, lang), resources=resources)
-    return write_text(html_path, _page(body, page))
+        body, _ = _exporter(lang).from_notebook_node(shown, resources=resources)
+    return write_text(html_path, _page(_with_alt_texts(body, shown, lang), page))
 
 
 def _local_href(path: Any) -> str | None:

@@ -8,8 +8,8 @@ the opening hours and the review date.  Print it from any browser, or to PDF wit
 ``chromium --headless --print-to-pdf`` (the ``@page`` rule asks for A4, not Letter).
 
 In a notebook the card is shown through :class:`StandardsCard`: a preview in an ``<iframe>`` (so
-the card's page styles never leak into JupyterLab or the report around it) with a print button,
-plus the whole card page under the MIME type :data:`CARD_MIME`.  After a headless run,
+the card's page styles never leak into JupyterLab) with a print button, plus the whole card page
+under the MIME type :data:`CARD_MIME`; the exported report shows a link to the card's file instead.  After a headless run,
 :func:`export_cards` copies that page out of the executed notebook into a file
 ``standards_card.<lang>.html`` next to it (the run folder), ready to print.
 
@@ -303,8 +303,11 @@ class StandardsCard:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, str], dict[str, Any]]:
         data = {"text/html": self.frame(), CARD_MIME: self.html, "text/plain": t("card.frame_title", self.lang)}
+        file = card_filename(self.lang, self.store_id)
         meta = {
-            CARD_MIME: {"lang": self.lang, "store_id": self.store_id, "file": card_filename(self.lang, self.store_id)}
+            CARD_MIME: {"lang": self.lang, "store_id": self.store_id, "file": file},
+            # the exported report links the card's file (written next to it by export_cards)
+            "kit": {"export_html": f'<p><a href="{escape(file)}">{escape(t("card.open", self.lang))}</a></p>'},
         }
         return data, meta
 

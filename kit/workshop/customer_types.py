@@ -132,11 +132,13 @@ class CustomerTypes(BaseModel):
         raise ParameterError.from_key("customers.error.unknown_type", column="id", type_id=type_id)
 
     def table(self, lang: str) -> pd.DataFrame:
-        """One row per type with labelled relation, directness and priority, and the needs joined."""
+        """One row per type, for people: name, labelled relation, directness and priority, the needs joined.
+
+        The ids (codes of ``customer_types.yaml``) are left out: a reader knows a type by its name.
+        """
         check_lang(lang)
         rows = [
             {
-                "id": ct.id,
                 "name": ct.name(lang),
                 "relation": label_of("customers.relation", ct.relation, lang),
                 "directness": label_of("customers.directness", ct.directness, lang),
@@ -149,7 +151,7 @@ class CustomerTypes(BaseModel):
             }
             for ct in self.types
         ]
-        frame = pd.DataFrame(rows, columns=["id", "name", "relation", "directness", "priority", "share", "key_needs"])
+        frame = pd.DataFrame(rows, columns=["name", "relation", "directness", "priority", "share", "key_needs"])
         return frame.rename(columns={c: label_of("customers.column", c, lang) for c in frame.columns})
 
 

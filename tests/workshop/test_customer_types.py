@@ -81,7 +81,7 @@ def test_add_and_remove():
 
 def test_table_labels():
     tab = default_customer_types().table("zh")
-    assert list(tab.columns[:3]) == ["编号", "名称", "关系"]
+    assert list(tab.columns[:3]) == ["名称", "关系", "直接性"]
     assert tab.iloc[0]["关系"] == "外部客户"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from kit.audit.history import measured_attainment_table
+from kit.core.i18n import t
 from kit.run.params import WorkshopParams, validate_params
 from kit.workshop.card import CARD_MIME
 from kit.workshop.session import (
@@ -72,7 +73,7 @@ def test_write_card_into_the_workspace(tmp_path, small_chain_dir):
         period_start="2026-01-01",
         period_end="2026-01-31",
     )
-    assert "acme" in workshop.note and "headless" in workshop.note
+    assert "acme" in workshop.note and t("widgets.workshop.headless", "en") in workshop.note
     assert "complaints.csv: all" in workshop.note  # rows read and rejected, as every report says
     card = write_card(workshop, default_service_standards())
     assert card.path == ws.path / "standards_card.002.en.html" and card.path.is_file()
