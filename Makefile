@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(SAMPLE)/complaints.csv: $(STAMP) kit/intake/sample.py
-	$(BIN)/kit sample --stores 12 --months 12 --seed 7 --out $(SAMPLE)
+	$(BIN)/kit sample --stores 12 --seed 7 --out $(SAMPLE)
 
 sample: $(SAMPLE)/complaints.csv
 

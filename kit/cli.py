@@ -32,6 +32,7 @@ from pathlib import Path
 from kit import __version__
 from kit.core.errors import EXIT_PARTIAL, EXIT_UNUSABLE, KitError
 from kit.core.i18n import t
+from kit.intake.sample import SAMPLE_MONTHS, SAMPLE_START
 from kit.intake.validate import add_parser as add_validate
 from kit.workshop.serve import add_workshop_parser
 
@@ -98,6 +99,8 @@ def _run(args: argparse.Namespace) -> int:
     data_dir = Path(args.data)
     stores = load_table("stores", find_input(data_dir, "stores"), write_rejects=False).data
     store_ids = select_stores(stores, args.stores)
+    name_col = f"store_name_{lang}"
+    store_names = dict(zip(stores["store_id"], stores[name_col])) if name_col in stores.columns else {}
     names = [n.strip() for n in (args.notebooks or args.notebook).split(",") if n.strip()]
     out = Path(args.out or f"reports/{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
     settings = _settings(args.set)
@@ -113,6 +116,7 @@ def _run(args: argparse.Namespace) -> int:
             out_dir=out,
             workspace=args.workspace,
             settings=settings,
+            names=store_names,
         )
     ]
     unused = sorted(set(settings) - {k for job in jobs for k in job.parameters})
@@ -223,10 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="write the deterministic synthetic sample chain")
     p.add_argument("--stores", type=int, default=12, help="number of stores (default 12)")
-    p.add_argument("--months", type=int, default=12, help="number of months (default 12)")
+    p.add_argument("--months", type=int, default=SAMPLE_MONTHS, help=f"number of months (default {SAMPLE_MONTHS})")
     p.add_argument("--seed", type=int, default=7, help="random seed; same seed, same files (default 7)")
     p.add_argument(
-        "--start", type=date.fromisoformat, default=date(2026, 1, 1), help="first day, YYYY-MM-DD (default 2026-01-01)"
+        "--start", type=date.fromisoformat, default=SAMPLE_START, help=f"first day, YYYY-MM-DD (default {SAMPLE_START})"
     )
     p.add_argument("--out", default="data/sample", help="output folder (default data/sample)")
     p.set_defaults(func=_cmd_sample)

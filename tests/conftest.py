@@ -16,9 +16,9 @@ SAMPLE_DIR = ROOT / "data" / "sample"
 def pytest_sessionstart(session: pytest.Session) -> None:
     """nbval runs the notebooks with their default parameters, which read ``data/sample``."""
     if not (SAMPLE_DIR / "complaints.csv").exists():
-        from kit.intake.sample import write_chain
+        from kit.intake.sample import SAMPLE_MONTHS, SAMPLE_START, write_chain
 
-        write_chain(SAMPLE_DIR, stores=12, months=12, seed=7)
+        write_chain(SAMPLE_DIR, stores=12, months=SAMPLE_MONTHS, seed=7, start=SAMPLE_START)
 
 
 @pytest.fixture(scope="session")

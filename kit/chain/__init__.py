@@ -50,6 +50,7 @@ _EXPORTS: dict[str, str] = {
     "scorecard_table": "goals_scorecard",
     "standard_attainment": "overview",
     "standards_attainment_chart": "overview",
+    "store_headlines": "headlines",
     "store_slice": "indicators",
     "targets_for": "indicators",
     "unmeasured": "indicators",

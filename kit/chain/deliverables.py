@@ -254,12 +254,15 @@ def finish_run(
     dict (JSON-serialisable)
         ``{"status": "ok" | "failed", "excel": "kpis.xlsx" | None, "pdf": {"status", "message",
         "files": {html: pdf}}, "playbook": "playbook/README.html" | None, "cards": [standards cards],
-        "index": "index.html", "errors": [{"step", "message"}], "error": text}``.  ``status`` is
+        "index": "index.html", "errors": [{"step", "message"}], "error": text, "store_names": {id: name},
+        "headlines": {id: text}}`` (the index page's store column and headline,
+        :func:`kit.chain.headlines.store_headlines`).  ``status`` is
         ``failed`` when a step failed (the workbook, the handouts, a PDF, the index: see
         ``errors``; ``error`` joins their messages), so the run fails too.  No browser for the
         PDFs is not a failure.
     """
     from kit.chain.handouts import export_run_cards, link_reports_to_playbook, write_playbook
+    from kit.chain.headlines import store_headlines
     from kit.chain.overview import chain_kpis
     from kit.intake.load import load_chain
     from kit.run.html import write_index
@@ -268,12 +271,15 @@ def finish_run(
     out_dir = Path(out_dir)
     errors: list[dict[str, str]] = []
     excel: str | None = None
+    names: dict[str, str] = {}
+    headlines: dict[str, str] = {}
     try:
         chain = load_chain(data_dir)
         long, _ = chain_kpis(chain, period, workspace=workspace, lang=lang)
         stores = chain.stores.data
         col = "store_name_zh" if lang == "zh" else "store_name_en"
         names = dict(zip(stores["store_id"].astype(str), stores[col].astype(str))) if col in stores.columns else {}
+        headlines = store_headlines(long, lang)
         write_kpi_workbook(long, out_dir / EXCEL_NAME, lang, store_names=names)
         excel = EXCEL_NAME
     except KitError as exc:
@@ -301,6 +307,8 @@ def finish_run(
         "cards": cards,
         "index": INDEX_NAME,
         "errors": errors,
+        "store_names": names,
+        "headlines": headlines,
     }
     try:
         write_index(results, out_dir / INDEX_NAME, lang, deliverables=summary)

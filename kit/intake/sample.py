@@ -54,6 +54,8 @@ __all__ = [
     "CHANNELS",
     "CHANNEL_P",
     "ChainSpec",
+    "SAMPLE_MONTHS",
+    "SAMPLE_START",
     "EMAIL_TARGET_MIN",
     "GIVEN",
     "KANO_FEATURES",
@@ -73,6 +75,11 @@ __all__ = [
 ]
 
 #: Synthetic store locations: (city zh, city en, district zh, district en, region code).
+#: What ``kit sample`` and ``make demo`` write: two years, so that the demo's year (the second) has a
+#: previous year -- trends, movers and the previous-period sheet of ``kpis.xlsx`` have data.
+SAMPLE_START = date(2025, 1, 1)
+SAMPLE_MONTHS = 24
+
 LOCATIONS = [
     ("上海", "Shanghai", "徐汇", "Xuhui", "east"),
     ("杭州", "Hangzhou", "西湖", "Xihu", "east"),

@@ -26,10 +26,12 @@ import html as html_lib
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from kit.core.errors import KitError
 from kit.core.files import write_text
 from kit.core.i18n import t
 
@@ -38,10 +40,14 @@ __all__ = [
     "DEFAULT_PAGE",
     "export_html",
     "external_refs",
+    "failure_text",
     "index_html",
     "make_offline",
     "neutralise_html",
+    "page_title",
+    "period_label",
     "report_cells",
+    "report_title",
     "write_index",
 ]
 
@@ -416,99 +422,181 @@ def _order_key(row: Mapping[str, Any]) -> tuple[int, str, str]:
     return (0 if chain else 1, str(row.get("store_id", "")), str(row.get("notebook", "")))
 
 
-def _error_text(error: Mapping[str, Any] | None, lang: str) -> str:
-    if not error:
-        return ""
-    cell = error.get("cell")
-    where = t("report.index.cell", lang, cell=cell) if cell is not None else ""
-    return f"{where} {error.get('ename', '')}: {error.get('evalue', '')}".strip()
+_HEADING = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
 
 
-#: Longest excerpt of a failing cell's source shown on the index page.
-_SOURCE_MAX = 120
+@lru_cache(maxsize=64)
+def _title_of(path: str, mtime: float, lang: str) -> str | None:
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell.cell_type == "markdown" and f"lang-{lang}" in tags:
+            found = _HEADING.search(cell.source)
+            if found:
+                return found.group(1)
+    return None
 
 
-def _error_source(error: Mapping[str, Any] | None) -> str:
-    """The first non-blank line of the failing cell's source (``error["source"]``), shortened.
+def report_title(notebook: str | Path, lang: str) -> str:
+    """A report's name in ``lang``: the first heading of the notebook's ``lang-<lang>`` cells.
+
+    ``notebook`` is a notebook's path or name (``03_complaint_audit``, looked up in the kit's
+    notebooks); the name itself is returned when no heading is found.
 
     Examples
     --------
-    >>> _error_source({"source": "\\n  df = load(x)  # <all>\\nmore"})
-    'df = load(x)  # <all>'
+    >>> report_title("03_complaint_audit", "zh"), report_title("03_complaint_audit", "en")
+    ('投诉审计', 'Complaint audit')
     """
-    if not error or not error.get("source"):
+    from kit.run.jobs import resolve_notebook
+
+    try:
+        path = Path(notebook) if Path(notebook).is_file() else resolve_notebook(str(notebook))
+        return _title_of(str(path), path.stat().st_mtime, lang) or Path(notebook).stem
+    except (KitError, OSError, ValueError):
+        return Path(str(notebook)).stem
+
+
+def period_label(start: Any, end: Any) -> str:
+    """A period as a title says it: ``2026`` for a calendar year, ``2025–2026`` for whole years, else the dates.
+
+    Examples
+    --------
+    >>> period_label("2026-01-01", "2026-12-31"), period_label("2025-01-01", "2026-12-31")
+    ('2026', '2025–2026')
+    >>> period_label("2026-10-01", "2026-12-31")
+    '2026-10-01 – 2026-12-31'
+    """
+    first, last = str(start)[:10], str(end)[:10]
+    if first[5:] == "01-01" and last[5:] == "12-31":
+        return first[:4] if first[:4] == last[:4] else f"{first[:4]}–{last[:4]}"
+    return f"{first} – {last}"
+
+
+def page_title(*parts: Any) -> str:
+    """A page title from its non-empty parts: ``上海徐汇店 · 投诉审计 · 2026``.
+
+    Examples
+    --------
+    >>> page_title("上海徐汇店", "投诉审计", "2026"), page_title("", "Chain overview", "2026")
+    ('上海徐汇店 · 投诉审计 · 2026', 'Chain overview · 2026')
+    """
+    return " · ".join(" ".join(str(p).split()) for p in parts if p and str(p).strip())
+
+
+#: Error classes whose message is written for the report's reader (kit.core.errors).
+_READER_ERRORS = frozenset({"KitError", "DataError", "ParameterError", "WorkspaceError", "RunError"})
+
+
+def failure_text(error: Mapping[str, Any] | None, lang: str) -> str:
+    """Why a report is missing, in plain words for the index page (the details stay in the manifest).
+
+    A data, parameter or workspace problem shows the kit's own message (written for the reader,
+    in the report's language); a time-out, an interrupted run or a stopped batch says so and what
+    to do; any other error is a program error to send to the maintainers -- its cell's source
+    is in ``manifest.json``, never on the page.
+
+    Examples
+    --------
+    >>> failure_text({"kind": "error", "ename": "DataError", "evalue": "complaints.csv is empty"}, "en")
+    'not finished: complaints.csv is empty'
+    >>> failure_text({"kind": "error", "ename": "KeyError", "evalue": "'nps'", "cell": 7}, "en")[:40]
+    'not finished: a program error (KeyError,'
+    """
+    if not error:
         return ""
-    for line in str(error["source"]).splitlines():
-        if line.strip():
-            line = line.strip()
-            return line if len(line) <= _SOURCE_MAX else line[: _SOURCE_MAX - 1] + "…"
-    return ""
+    kind, ename, evalue = error.get("kind", "error"), str(error.get("ename", "")), str(error.get("evalue", ""))
+    if kind == "timeout":
+        return t("report.index.failed_timeout", lang, detail=evalue)
+    if kind in ("kernel_died", "worker_died"):
+        return t("report.index.failed_kernel", lang)
+    if kind == "cancelled":
+        return t("report.index.failed_cancelled", lang)
+    if kind == "export":
+        return t("report.index.failed_export", lang, message=evalue)
+    if ename in _READER_ERRORS:
+        return t("report.index.failed_kit", lang, message=evalue)
+    return t("report.index.failed_bug", lang, ename=ename or "?", cell=error.get("cell", "?"))
 
 
 def index_html(
     rows: Iterable[Mapping[str, Any]], lang: str, *, title: str, deliverables: Mapping[str, Any] | None = None
 ) -> str:
-    """The run's ``index.html``: the workbook, then one line per report, chain overview first.
+    """The run's ``index.html``: what a manager opens first -- one line per store, the chain first.
 
-    Each line links the HTML report and, when one was printed, its PDF; a failed report is
-    marked and shows the failing cell, the error message and the first line of the cell's
-    source (HTML-escaped).  The page is self-contained
-    (inline style, no script, no external font).
+    Each line names the store (id and name), its headline for the period ("11 of 16 KPIs on
+    target", the finding to fix first) and its reports by title, each linked with its PDF when one
+    was printed; a report that did not finish says why in plain words (:func:`failure_text`).
+    The workbook, the playbook and the standards cards are listed above.  The page is built from
+    escaped text, links only files inside the run folder and is self-contained (inline style, no
+    script, no external font).
 
     Parameters
     ----------
-    rows : job dicts of the manifest (``store_id``, ``notebook``, ``status``, ``duration_s``,
-        ``html``, ``error``)
+    rows : job dicts of the manifest (``store_id``, ``notebook``, ``status``, ``html``, ``error``)
     lang : ``"zh"`` or ``"en"``
     title : the page title
     deliverables : the dict returned by :func:`kit.chain.deliverables.finish_run` (optional): its
-        ``excel`` file is linked and its ``pdf.files`` give each report's PDF.
+        ``excel`` file is linked, its ``pdf.files`` give each report's PDF, ``store_names`` and
+        ``headlines`` (``{store_id: text}``) fill the store column and the headline.
 
     Examples
     --------
     >>> rows = [{"store_id": "001", "notebook": "03_complaint_audit", "status": "ok", "html": "001/03.html"},
     ...         {"store_id": "chain", "notebook": "00_chain_overview", "status": "ok", "html": "chain/00.html"}]
-    >>> page = index_html(rows, "en", title="Run", deliverables={"excel": "kpis.xlsx", "pdf": {"files": {"001/03.html": "001/03.pdf"}}})
-    >>> page.index("chain/00.html") < page.index("001/03.html"), '<a href="001/03.pdf">' in page, 'href="kpis.xlsx"' in page
-    (True, True, True)
+    >>> page = index_html(rows, "en", title="Run", deliverables={"excel": "kpis.xlsx",
+    ...     "pdf": {"files": {"001/03.html": "001/03.pdf"}}, "store_names": {"001": "Shanghai Xuhui"}})
+    >>> page.index("chain/00.html") < page.index("001/03.html"), '<a href="001/03.pdf">' in page
+    (True, True)
+    >>> ">Complaint audit</a>" in page and "001 · Shanghai Xuhui" in page
+    True
     """
     esc = html_lib.escape
     rows = sorted(rows, key=_order_key)
     deliverables = deliverables or {}
     pdf_info = deliverables.get("pdf") or {}
     pdfs = pdf_info.get("files") or {}
-    lines = []
+    names = deliverables.get("store_names") or {}
+    headlines = deliverables.get("headlines") or {}
+    stores: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
-        ok = row.get("status") == "ok"
-        status = t("text.status_ok" if ok else "text.status_failed", lang)
-        html = _local_href(row.get("html"))
-        name = esc(str(row.get("notebook", "")))
-        link = f'<a href="{esc(html)}">{name}</a>' if html else name
-        pdf = _local_href(pdfs.get(html)) if html else None
-        pdf_link = f'<a href="{esc(pdf)}">PDF</a>' if pdf else ""
-        store = str(row.get("store_id", ""))
-        store_text = t("report.index.chain", lang) if store == CHAIN_ID else store
-        detail = esc(_error_text(row.get("error"), lang))
-        source = _error_source(row.get("error"))
-        if source:
-            detail += f"<br><code>{esc(source)}</code>"
-        lines.append(
-            f'<tr class="{"ok" if ok else "failed"}"><td>{esc(store_text)}</td><td>{link}</td><td>{pdf_link}</td>'
-            f"<td>{esc(status)}</td><td>{float(row.get('duration_s') or 0):.1f}</td><td>{detail}</td></tr>"
-        )
-    head = [t(f"report.index.column.{c}", lang) for c in ("store", "report", "pdf", "status", "seconds", "error")]
+        store = CHAIN_ID if str(row.get("notebook", "")).startswith("00_") else str(row.get("store_id", ""))
+        stores.setdefault(store, []).append(row)
+    lines = []
+    for store, jobs in stores.items():
+        label = t("report.index.chain", lang) if store == CHAIN_ID else page_title(store, names.get(store, ""))
+        links, problems = [], []
+        for row in jobs:
+            name = esc(report_title(str(row.get("notebook", "")), lang))
+            html = _local_href(row.get("html"))
+            ok = row.get("status") == "ok"
+            link = f'<a href="{esc(html)}">{name}</a>' if html and ok else name
+            pdf = _local_href(pdfs.get(html)) if html else None
+            if pdf and ok:
+                link += f' (<a href="{esc(pdf)}">PDF</a>)'
+            if not ok:
+                link = f'<span class="failed">✗ {link}</span>'
+                problems.append(f"<li>{name} — {esc(failure_text(row.get('error'), lang))}</li>")
+            links.append(link)
+        headline = esc(str(headlines.get(store, "")))
+        detail = f"<ul>{''.join(problems)}</ul>" if problems else ""
+        css = ' class="failed"' if problems else ""
+        lines.append(f"<tr{css}><th>{esc(label)}</th><td>{headline}</td><td>{' · '.join(links)}{detail}</td></tr>")
+    head = [t(f"report.index.column.{c}", lang) for c in ("store", "headline", "reports")]
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
     failed = sum(r.get("status") != "ok" for r in rows)
     summary = t("report.index.summary", lang, total=len(rows), ok=len(rows) - failed, failed=failed)
     extras = []
     excel = _local_href(deliverables.get("excel"))
     if excel:
-        extras.append(f'<li><a href="{esc(excel)}">{esc(t("report.index.excel", lang))}</a> ({esc(excel)})</li>')
+        extras.append(f'<li><a href="{esc(excel)}">{esc(t("report.index.excel", lang))}</a></li>')
     playbook = _local_href(deliverables.get("playbook"))
     if playbook:
         extras.append(f'<li><a href="{esc(playbook)}">{esc(t("report.index.playbook", lang))}</a></li>')
     for card in filter(None, map(_local_href, deliverables.get("cards") or [])):
-        extras.append(f'<li><a href="{esc(card)}">{esc(t("report.index.card", lang))}</a> ({esc(card)})</li>')
+        extras.append(f'<li><a href="{esc(card)}">{esc(t("report.index.card", lang))}</a></li>')
     if pdf_info.get("message"):
         extras.append(f"<li>{esc(t('report.index.pdf', lang))}: {esc(str(pdf_info['message']))}</li>")
     for err in deliverables.get("errors") or []:
@@ -519,9 +607,11 @@ def index_html(
 <style>
 body {{ font-family: "Noto Sans SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; }}
-th, td {{ border: 1px solid #999; padding: 4px 10px; text-align: left; }}
-tr.failed td, li.failed {{ background: #f6dcd5; font-weight: bold; }}
-tr.failed td:first-child::before {{ content: "✗ "; }}
+th, td {{ border: 1px solid #999; padding: 6px 10px; text-align: left; vertical-align: top; }}
+tbody th {{ white-space: nowrap; }}
+tr.failed td, li.failed, span.failed {{ background: #f6dcd5; }}
+td ul {{ margin: 0.3em 0 0; padding-left: 1.2em; }}
+@page {{ size: A4; margin: 14mm 12mm; }}
 </style></head>
 <body><h1>{esc(title)}</h1>
 <p>{esc(summary)}</p>

@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -109,6 +110,8 @@ class Job:
     scope: str = "store"
     fingerprint: str = ""
     folder: str = ""
+    #: The store's name in the report's language (page titles); empty for the chain or when unknown.
+    label: str = ""
 
     @property
     def output(self) -> Path:
@@ -154,6 +157,7 @@ def plan_jobs(
     workspace: str = "",
     extra: dict[str, Any] | None = None,
     settings: dict[str, Any] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> list[Job]:
     """The validated :class:`Job` list of one notebook (raises before anything runs if a parameter is bad).
 
@@ -163,6 +167,7 @@ def plan_jobs(
     before anything is written.  ``extra`` parameters must
     all be known to the notebook; ``settings`` (``kit run --set KEY=VALUE``) are applied where
     the notebook's parameter model has them (see :func:`kit.run.params.params_model`), typed by it.
+    ``names`` (``{store_id: name}`` in the report's language) titles each store's pages.
 
     Examples
     --------
@@ -206,7 +211,13 @@ def plan_jobs(
         checked = validate_params(model, **values)
         values.update({k: getattr(checked, k) for k in own})  # "0.35" from the command line -> 0.35
         job = Job(
-            notebook=path, store_id=store_id, parameters=values, out_dir=out_dir, scope=scope, folder=folders[store_id]
+            notebook=path,
+            store_id=store_id,
+            parameters=values,
+            out_dir=out_dir,
+            scope=scope,
+            folder=folders[store_id],
+            label=str((names or {}).get(store_id, "")) if scope == "store" else "",
         )
         inside(out_dir, job.output)
         jobs.append(job)

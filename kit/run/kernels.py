@@ -40,6 +40,7 @@ __all__ = [
     "Runner",
     "START_TIMEOUT",
     "execute_job",
+    "job_title",
     "kill_kernels",
     "notebook_imports",
     "shutdown_runners",
@@ -53,6 +54,19 @@ KERNEL_NAME = "python3"
 
 #: How long a kernel may take to start before the job fails.
 START_TIMEOUT = 120
+
+
+def job_title(job: Job) -> str:
+    """The title of a job's page: store name, report name and period, e.g. ``上海徐汇店 · 投诉审计 · 2026``.
+
+    The store is named by its name when known (else its id); a chain report by "whole chain".
+    """
+    from kit.run.html import page_title, period_label, report_title
+
+    lang = job.parameters.get("lang", "zh")
+    who = job.label or job.store_id if job.scope == "store" else t("report.index.chain", lang)
+    period = period_label(job.parameters.get("period_start", ""), job.parameters.get("period_end", ""))
+    return page_title(who, report_title(job.notebook, lang), period)
 
 
 @dataclass(frozen=True)
@@ -319,9 +333,7 @@ class Runner:
                     error.update(where)
                 from kit.run.html import export_html
 
-                export_html(
-                    job.output, html, lang=job.parameters.get("lang", "zh"), title=f"{job.store_id} {job.notebook.stem}"
-                )
+                export_html(job.output, html, lang=job.parameters.get("lang", "zh"), title=job_title(job))
             except Exception as exc:
                 error = error or {"kind": "export", "ename": type(exc).__name__, "evalue": f"HTML export failed: {exc}"}
         return self._result(job, error, started, attempts, html)

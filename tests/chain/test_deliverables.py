@@ -12,6 +12,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 import kit.chain.deliverables as deliverables
 from kit.chain.deliverables import finish_run
+from kit.core.i18n import t
 from kit.run.html import export_html
 from kit.run.pdf import find_chromium
 
@@ -62,7 +63,8 @@ def test_finish_run_without_chromium_skips_cleanly(lang, small_chain_dir, tmp_pa
     assert summary["errors"] == []
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="kpis.xlsx"' in index and 'href="001/03_complaint_audit.html"' in index
-    assert 'class="failed"' in index and "DataError: 文件为空" in index
+    assert 'class="failed"' in index and "文件为空" in index and t("report.index.failed_kit", lang, message="") in index
+    assert "<th>001 · " in index and summary["headlines"]["001"]  # store names and headlines
     assert not list(out.rglob("*.pdf"))
     assert (out / "playbook" / f"03_complaint_audit.{lang}.html").is_file()  # remedies reachable offline
     assert summary["playbook"] == "playbook/README.html" and 'href="playbook/README.html"' in index

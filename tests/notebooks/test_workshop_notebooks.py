@@ -12,6 +12,7 @@ import papermill
 import pytest
 
 from kit.cli import main as kit_main
+from kit.core.i18n import t
 from kit.run.kernels import KERNEL_NAME
 from kit.workshop.card import CARD_MIME, export_cards
 from kit.workshop.widgets import CustomerTypesForm, StandardsForm
@@ -71,11 +72,15 @@ def test_customer_types_notebook(lang, small_chain_dir, tmp_path, capsys):
     assert form.save()
     outputs, out = _run("01_customer_types", small_chain_dir, tmp_path, lang, workspace=str(ws.path))
     html = _html(outputs)
-    kano_table = [h for h in html if "Better" in h and ("必备" if lang == "zh" else "must-be") in h]
+    kano_table = [
+        h
+        for h in html
+        if ("满意系数" if lang == "zh" else "Better") in h and ("必备" if lang == "zh" else "must-be") in h
+    ]
     assert kano_table and all(f">{c} " in kano_table[0] or f">{c}<" in kano_table[0] for c in "AOMIRQ")
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 1  # the Better/Worse scatter
     markdown = "".join(o["data"].get("text/markdown", "") for o in outputs if "data" in o)
-    assert ("无界面运行" if lang == "zh" else "headless run") in markdown
+    assert t("widgets.workshop.headless", lang) in markdown
     types = next(h for h in html if ("社区公益伙伴" if lang == "zh" else "community partners") in h)
     assert "5%" in types and ("个人消费者" if lang == "zh" else "consumers") in types
     assert ("核心顾客" if lang == "zh" else "champions") in "".join(html)  # the RFM segments

@@ -83,7 +83,7 @@ def test_every_fault_is_contained_recorded_and_resumed(tmp_path):
         assert (out / store / "faults.html").exists()
     assert "time limit and was stopped in cell 6" in (out / "003" / "faults.html").read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert index.count('class="failed"') == 3 and "ValueError" in index
+    assert index.count('<span class="failed">✗') == 3 and "ValueError" in index  # in plain words, with the error's name
 
     # --resume after fixing the inputs: only the three failed reports run again
     for marker in (".fail-002", ".slow-003", ".kill-always-005"):

@@ -24,7 +24,7 @@ def test_export_html_hides_code_and_keeps_outputs(tmp_path):
     assert '<script src="https://' not in html
 
 
-def test_index_marks_failures_with_cell_and_message():
+def test_index_explains_a_failure_in_plain_words():
     rows = [
         {"store_id": "001", "notebook": "03_complaint_audit", "status": "ok", "duration_s": 1.0, "html": "001/03.html"},
         {
@@ -37,8 +37,8 @@ def test_index_marks_failures_with_cell_and_message():
         },
     ]
     html = index_html(rows, "en", title="t")
-    assert '<a href="001/03.html">' in html
-    assert 'class="failed"' in html and "cell 4 DataError: bad &lt;file&gt;" in html
+    assert '<a href="001/03.html">Complaint audit</a>' in html
+    assert 'class="failed"' in html and "Complaint audit — not finished: bad &lt;file&gt;" in html
 
 
 def test_export_html_is_fully_offline_and_prints_on_a4(tmp_path):
@@ -100,7 +100,8 @@ def test_index_lists_chain_overview_first_with_pdf_and_workbook():
     assert html.index("chain/00.html") < html.index("001/03.html") < html.index("002/03.html")
     assert '<a href="chain/00.pdf">' in html and '<a href="001/03.pdf">' in html and "002/03.pdf" not in html
     assert '<a href="kpis.xlsx">' in html and "全连锁" in html
-    assert "单元格 7 KeyError: &#x27;nps&#x27;" in html
+    assert "满意度与忠诚度 — 未完成：程序出错（KeyError，第 7 步）" in html
+    assert "&#x27;nps&#x27;" not in html  # a program error's details are in the manifest, not on the page
     assert "共 4 份报告：3 份成功，1 份失败。" in html
     assert "http" not in html
 
@@ -125,7 +126,7 @@ def test_export_html_reuses_one_exporter_per_language_with_identical_pages(tmp_p
     assert second == report._page(fresh)
 
 
-def test_index_shows_first_line_of_failing_cell_escaped():
+def test_index_keeps_the_failing_cell_source_in_the_manifest_only():
     rows = [
         {
             "store_id": "002",
@@ -142,8 +143,38 @@ def test_index_shows_first_line_of_failing_cell_escaped():
         }
     ]
     html = index_html(rows, "en", title="t")
-    assert "cell 5 KeyError: &#x27;nps&#x27;<br><code>scores = df[df.x &lt; 3]  # &lt;b&gt;</code>" in html
-    assert "plot(scores)" not in html
+    assert "not finished: a program error (KeyError, step 5)" in html and "manifest.json" in html
+    assert "scores" not in html and "<code>" not in html
+
+
+def test_index_names_stores_and_reports_with_each_stores_headline():
+    rows = [
+        {"store_id": "001", "notebook": "03_complaint_audit", "status": "ok", "html": "001/03_complaint_audit.html"},
+        {"store_id": "001", "notebook": "04_satisfaction_loyalty", "status": "ok", "html": "001/04.html"},
+        {"store_id": "chain", "notebook": "00_chain_overview", "status": "ok", "html": "chain/00.html"},
+    ]
+    deliverables = {"store_names": {"001": "上海徐汇店"}, "headlines": {"001": "11/16 项指标达标", "chain": "x"}}
+    html = index_html(rows, "zh", title="运行", deliverables=deliverables)
+    assert "<th>001 · 上海徐汇店</th><td>11/16 项指标达标</td>" in html
+    assert '<a href="001/03_complaint_audit.html">投诉审计</a> · <a href="001/04.html">满意度与忠诚度</a>' in html
+    assert '<a href="chain/00.html">连锁总览</a>' in html and "03_complaint_audit<" not in html
+
+
+def test_page_titles_name_store_report_and_period(tmp_path):
+    from datetime import date
+
+    from kit.run.jobs import plan_jobs
+    from kit.run.kernels import job_title
+
+    period = (date(2026, 1, 1), date(2026, 12, 31))
+    job = plan_jobs(
+        "03", ["001"], period=period, data_dir=".", lang="zh", out_dir=tmp_path, names={"001": "上海徐汇店"}
+    )
+    assert job_title(job[0]) == "上海徐汇店 · 投诉审计 · 2026"
+    chain = plan_jobs(
+        "00", [], period=(date(2026, 10, 1), date(2026, 12, 31)), data_dir=".", lang="en", out_dir=tmp_path
+    )
+    assert job_title(chain[0]) == "whole chain · Chain overview · 2026-10-01 – 2026-12-31"
 
 
 # --------------------------------------------------------------------------------------------
@@ -263,7 +294,7 @@ def test_a_plain_report_page_is_unchanged_but_for_the_templates_scripts(tmp_path
     assert "<script" not in page and live_markup(page) == []
     body = page[page.index("<body") :]
     assert neutralise_html(body) == body  # nothing in a plain report's body changes
-    assert "&lt;script&gt;x&lt;/script&gt;" in body and '<img alt="No description' in body
+    assert "&lt;script&gt;x&lt;/script&gt;" in body and '<img alt="chart"' in body
     assert '<a href="../playbook/a.html">playbook</a>' in body
 
 
