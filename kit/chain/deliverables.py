@@ -40,10 +40,20 @@ from kit.core.i18n import check_lang, t
 from kit.run.pdf import find_chromium, html_to_pdf, pdf_is_current
 from kit.workshop.indicators import indicator_label, verdict_reason
 
-__all__ = ["EXCEL_NAME", "INDEX_NAME", "finish_run", "print_pdfs", "workbook_sheets", "write_kpi_workbook"]
+__all__ = [
+    "EXCEL_NAME",
+    "HANDOUTS_DIR",
+    "INDEX_NAME",
+    "finish_run",
+    "print_pdfs",
+    "workbook_sheets",
+    "write_kpi_workbook",
+]
 
 EXCEL_NAME = "kpis.xlsx"
 INDEX_NAME = "index.html"
+#: Folder of the run's printable hand-outs (questionnaires, action plan, standards card).
+HANDOUTS_DIR = "handouts"
 
 
 # --------------------------------------------------------------------------------------------
@@ -253,7 +263,9 @@ def finish_run(
     -------
     dict (JSON-serialisable)
         ``{"status": "ok" | "failed", "excel": "kpis.xlsx" | None, "pdf": {"status", "message",
-        "files": {html: pdf}}, "playbook": "playbook/README.html" | None, "cards": [standards cards],
+        "files": {html: pdf}}, "playbook": "playbook/README.html" | None, "cards": [standards cards], "handouts": {name: file} (the
+        printable KANO and SERVQUAL questionnaires, action plan and standards card of
+        :func:`kit.workshop.printouts.write_handouts`, in ``handouts/``),
         "index": "index.html", "errors": [{"step", "message"}], "error": text, "store_names": {id: name},
         "headlines": {id: text}}`` (the index page's store column and headline,
         :func:`kit.chain.headlines.store_headlines`).  ``status`` is
@@ -266,6 +278,7 @@ def finish_run(
     from kit.chain.overview import chain_kpis
     from kit.intake.load import load_chain
     from kit.run.html import write_index
+    from kit.workshop.printouts import HANDOUTS, write_handouts
 
     check_lang(lang)
     out_dir = Path(out_dir)
@@ -288,11 +301,14 @@ def finish_run(
         errors.append({"step": "excel", "message": f"{type(exc).__name__}: {exc}"})
     playbook: str | None = None
     cards: list[str] = []
+    handouts: dict[str, str] = {}
     try:  # before the PDFs, so that they carry the working links
         pages = write_playbook(out_dir, lang)
         playbook = next((p.relative_to(out_dir).as_posix() for p in pages if p.stem == "README"), None)
         link_reports_to_playbook(out_dir, [r["html"] for r in results if r.get("html")])
         cards = [p.relative_to(out_dir).as_posix() for p in export_run_cards(out_dir, results)]
+        sheets = write_handouts(out_dir / HANDOUTS_DIR, workspace or None, lang)
+        handouts = {name: p.relative_to(out_dir).as_posix() for name, p in zip(HANDOUTS, sheets)}
     except Exception as exc:
         errors.append({"step": "handouts", "message": f"{type(exc).__name__}: {exc}"})
     if pdf:
@@ -305,6 +321,7 @@ def finish_run(
         "pdf": pdf_info,
         "playbook": playbook,
         "cards": cards,
+        "handouts": handouts,
         "index": INDEX_NAME,
         "errors": errors,
         "store_names": names,

@@ -486,6 +486,14 @@ def page_title(*parts: Any) -> str:
     return " · ".join(" ".join(str(p).split()) for p in parts if p and str(p).strip())
 
 
+#: Catalogue keys of the hand-outs' titles (kit.workshop.printouts.HANDOUTS) on the index page.
+_HANDOUT_TITLES = {
+    "kano_questionnaire": "printouts.kano.title",
+    "servqual_questionnaire": "printouts.servqual.title",
+    "action_plan": "printouts.action.title",
+    "standards_card": "report.index.card",
+}
+
 #: Error classes whose message is written for the report's reader (kit.core.errors).
 _READER_ERRORS = frozenset({"KitError", "DataError", "ParameterError", "WorkspaceError", "RunError"})
 
@@ -597,6 +605,13 @@ def index_html(
         extras.append(f'<li><a href="{esc(playbook)}">{esc(t("report.index.playbook", lang))}</a></li>')
     for card in filter(None, map(_local_href, deliverables.get("cards") or [])):
         extras.append(f'<li><a href="{esc(card)}">{esc(t("report.index.card", lang))}</a></li>')
+    sheets = [
+        f'<a href="{esc(href)}">{esc(t(_HANDOUT_TITLES[name], lang))}</a>'
+        for name, href in (deliverables.get("handouts") or {}).items()
+        if _local_href(href) and name in _HANDOUT_TITLES
+    ]
+    if sheets:
+        extras.append(f"<li>{esc(t('report.index.handouts', lang))} {' · '.join(sheets)}</li>")
     if pdf_info.get("message"):
         extras.append(f"<li>{esc(t('report.index.pdf', lang))}: {esc(str(pdf_info['message']))}</li>")
     for err in deliverables.get("errors") or []:

@@ -69,6 +69,10 @@ def test_finish_run_without_chromium_skips_cleanly(lang, small_chain_dir, tmp_pa
     assert (out / "playbook" / f"03_complaint_audit.{lang}.html").is_file()  # remedies reachable offline
     assert summary["playbook"] == "playbook/README.html" and 'href="playbook/README.html"' in index
     assert summary["cards"] == []  # no notebook 02 in this run
+    handouts = summary["handouts"]  # the printable sheets of the workshop, in the run's language
+    assert list(handouts) == ["kano_questionnaire", "servqual_questionnaire", "action_plan", "standards_card"]
+    assert all((out / f).is_file() and f.startswith("handouts/") and f".{lang}." in f for f in handouts.values())
+    assert all(f'href="{f}"' in index for f in handouts.values())
 
 
 def test_workbook_read_back_with_chinese_and_text_ids(small_chain_dir, tmp_path, monkeypatch):
