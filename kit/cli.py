@@ -87,7 +87,7 @@ def _run(args: argparse.Namespace) -> int:
     import json
 
     from kit.core.errors import ParameterError
-    from kit.intake.load import find_input, load_table
+    from kit.intake.load import chain_stores
     from kit.run.batch import check_run_options, deliverables_failed, run_batch
     from kit.run.jobs import parse_period, plan_jobs, select_stores
 
@@ -97,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
     check_run_options(timeout=args.timeout, workers=args.workers, retries=args.retries)
     period = parse_period(args.period)
     data_dir = Path(args.data)
-    stores = load_table("stores", find_input(data_dir, "stores"), write_rejects=False).data
+    stores = chain_stores(data_dir)
     store_ids = select_stores(stores, args.stores)
     name_col = f"store_name_{lang}"
     store_names = dict(zip(stores["store_id"], stores[name_col])) if name_col in stores.columns else {}

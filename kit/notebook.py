@@ -215,8 +215,9 @@ class StoreReport:
     def notes(self) -> list[str]:
         """Lines for the report header: the store, period, rows rejected, standards, masking, what cannot be measured."""
         p, lang = self.params, self.params.lang
+        key = "text.period" if self.store_name != p.store_id else "text.period_unnamed"
         name = md_text(self.store_name)
-        lines = [t("text.period", lang, store=md_text(p.store_id), name=name, start=p.period_start, end=p.period_end)]
+        lines = [t(key, lang, store=md_text(p.store_id), name=name, start=p.period_start, end=p.period_end)]
         lines += self.chain.summary(lang)
         lines.append(self.standards_note)
         lines += self.coverage()

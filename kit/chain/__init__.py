@@ -15,6 +15,7 @@ _EXPORTS: dict[str, str] = {
     "CHAIN": "indicators",
     "ChainOverview": "overview",
     "EXCEL_NAME": "deliverables",
+    "HANDOUTS_DIR": "deliverables",
     "INDEX_NAME": "deliverables",
     "MIN_JUDGED": "overview",
     "PERIODS": "indicators",

@@ -291,7 +291,8 @@ def finish_run(
         long, _ = chain_kpis(chain, period, workspace=workspace, lang=lang)
         stores = chain.stores.data
         col = "store_name_zh" if lang == "zh" else "store_name_en"
-        names = dict(zip(stores["store_id"].astype(str), stores[col].astype(str))) if col in stores.columns else {}
+        pairs = zip(stores["store_id"].astype(str), stores[col].fillna("").astype(str)) if col in stores.columns else ()
+        names = {sid: name for sid, name in pairs if name.strip() and name != sid}  # derived stores: no name
         headlines = store_headlines(long, lang)
         write_kpi_workbook(long, out_dir / EXCEL_NAME, lang, store_names=names)
         excel = EXCEL_NAME

@@ -144,11 +144,13 @@ class ChainOverview:
 
     @property
     def store_names(self) -> dict[str, str]:
-        """``{store_id: name}`` in the report's language."""
+        """``{store_id: name}`` in the report's language (stores without a name of their own left out)."""
         stores = self.chain.stores.data
         col = "store_name_zh" if self.lang == "zh" else "store_name_en"
-        names = stores[col] if col in stores.columns else stores["store_id"]
-        return dict(zip(stores["store_id"].astype(str), names.astype(str)))
+        if col not in stores.columns:
+            return {}
+        pairs = zip(stores["store_id"].astype(str), stores[col].fillna("").astype(str))
+        return {sid: name for sid, name in pairs if name.strip() and name != sid}
 
 
 def open_chain_overview(params: Any) -> ChainOverview:

@@ -90,7 +90,16 @@ from kit.intake.schemas import (
     values_fit,
 )
 
-__all__ = ["Chain", "ID_COLUMNS", "LoadResult", "REJECT_COLUMNS", "find_input", "load_chain", "load_table"]
+__all__ = [
+    "Chain",
+    "ID_COLUMNS",
+    "LoadResult",
+    "REJECT_COLUMNS",
+    "chain_stores",
+    "find_input",
+    "load_chain",
+    "load_table",
+]
 
 #: Columns of the rejects table before the row's original values.
 REJECT_COLUMNS = [
@@ -799,6 +808,33 @@ def find_input(data_dir: Path, kind: str) -> Path:
     if found is None:
         raise DataError.from_key("io.error.no_table", file=data_dir, kind=kind)
     return found
+
+
+def chain_stores(data_dir: str | Path) -> pd.DataFrame:
+    """The chain's stores as ``kit run`` plans its jobs: the stores file, else the store ids of the data.
+
+    With a stores file (mapped through the folder's ``mapping.yaml`` like :func:`load_chain`)
+    its rows; without one, or with one that has only a header, the stores :func:`load_chain`
+    derives from the complaints, surveys and transactions (named by their id).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kit.intake.sample import write_chain
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_chain(folder, stores=2, months=1, seed=3)
+    >>> (folder / "stores.csv").unlink()
+    >>> chain_stores(folder)["store_id"].tolist()
+    ['001', '002']
+    """
+    data_dir = Path(data_dir)
+    path = _input_or_none(data_dir, "stores")
+    if path is not None:
+        mapping = data_dir / MAPPING_FILE if (data_dir / MAPPING_FILE).is_file() else None
+        result = load_table("stores", path, mapping=mapping, write_rejects=False)
+        if not result.header_only:
+            return result.data
+    return load_chain(data_dir).stores.data
 
 
 def _input_or_none(data_dir: Path, kind: str) -> Path | None:

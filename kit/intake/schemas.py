@@ -22,8 +22,8 @@ The data dictionary (canonical name — main Chinese header; more aliases in the
 **complaints** — ``complaint_id`` 投诉编号 (required, unique) · ``store_id`` 门店编号 (required, in
 the stores file) · ``created_at`` 创建时间 (required) · ``channel`` 渠道 (required; phone, email,
 chat, in_store, app, social) · ``tier`` 优先级 (required; urgent, normal, inquiry) · ``category``
-投诉类别 (required) · ``category_en`` 类别代码 · ``first_response_at`` 首次响应时间 (column
-required, empty = not yet answered) · ``resolved_at`` 解决时间 · ``closed_at`` 关闭时间 ·
+投诉类别 (required) · ``category_en`` 类别代码 · ``first_response_at`` 首次响应时间 (empty = not yet
+answered; an export without the column has no first-response indicators: "no data", never 0 %) · ``resolved_at`` 解决时间 · ``closed_at`` 关闭时间 ·
 ``contacts_to_resolve`` 联系次数 (≥ 1) · ``reopened`` 是否重开 (0/1, 是/否) ·
 ``compensation_amount`` 补偿金额 (≥ 0) · ``approver_role`` 审批人角色 (frontline, supervisor,
 manager) · ``follow_up_at`` 回访时间 · ``resolution_satisfaction`` 满意度 (1–5) ·
@@ -310,7 +310,6 @@ def _complaints() -> TableSpec:
             "timestamp",
             ("首次响应时间", "首次回复时间", "首响时间"),
             ("first response at", "first response", "first reply at", "first reply time", "first response time"),
-            required=True,
         ),
         _c(
             "resolved_at",

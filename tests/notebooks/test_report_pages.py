@@ -18,6 +18,7 @@ import pytest
 from tests.notebooks.language import chart_texts_of, foreign, page_texts
 
 NOTEBOOKS = "00,01,02,03,04"
+PERIOD = (date(2026, 1, 1), date(2026, 12, 31))
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +139,92 @@ def test_the_chain_overview_prints_every_kpi_of_its_league_table(runs, lang, tmp
     # the league table has a column for every indicator of the registry (no data is a "—", not a lost column)
     missing = [h for h in (indicator_header(k, lang) for k in INDICATORS) if "".join(h.split()) not in flat]
     assert missing == []
+
+
+def _html_tables(page: str) -> list[list[list[str]]]:
+    """Every table of a page as rows of cell texts (header row first)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    return [
+        [[" ".join(c.get_text(" ").split()) for c in tr.find_all(["th", "td"])] for tr in table.find_all("tr")]
+        for table in soup.find_all("table")
+    ]
+
+
+def _rows_by(tables: list[list[list[str]]], header: str, key: str) -> dict[str, dict[str, str]]:
+    """``{row[key]: {header: cell}}`` of the tables whose header row has ``header`` and ``key``."""
+    out = {}
+    for table in tables:
+        if table and header in table[0] and key in table[0]:
+            for row in table[1:]:
+                cells = dict(zip(table[0], row))
+                out[cells[key]] = cells
+    return out
+
+
+@pytest.mark.slow
+def test_every_kpi_reads_the_same_in_00_03_04_the_scorecard_and_the_workbook(runs):
+    """One truth per KPI: the value and verdict of each store's indicators agree on every page and sheet."""
+    import pandas as pd
+
+    from kit.chain.indicators import store_slice
+    from kit.chain.overview import chain_kpis
+    from kit.core.i18n import t
+    from kit.intake.load import load_chain
+    from kit.workshop.indicators import indicator_header, indicator_label, value_text
+
+    lang, out = "en", runs["en"]
+    root = out.parent
+    long, _ = chain_kpis(load_chain(root / "data"), PERIOD, workspace=str(root / "ws" / "acme"), lang=lang)
+    book = pd.read_excel(out / "kpis.xlsx", sheet_name=None, dtype={t("deliverables.column.store_id", lang): str})
+    sheet = book[t("deliverables.sheet.long", lang)]
+    col = {k: t(f"deliverables.column.{k}", lang) for k in ("store_id", "kpi_code", "value", "verdict", "period")}
+    current = sheet.loc[sheet[col["period"]] == t("indicators.period.current", lang)]
+    overview = _html_tables((out / "chain" / "00_chain_overview.html").read_text(encoding="utf-8"))
+    store_col = t("overview.column.store", lang)
+    league = {}
+    for table in overview:
+        if table and store_col in table[0]:
+            for row in table[1:]:
+                league.setdefault(row[table[0].index(store_col)], {}).update(dict(zip(table[0], row)))
+    checked = in_audit = 0
+    for store in ("001", "002"):
+        rows = store_slice(long, store)
+        audit = _rows_by(
+            _html_tables((out / store / "03_complaint_audit.html").read_text(encoding="utf-8")),
+            t("indicators.column.verdict", lang),
+            t("indicators.column.indicator", lang),
+        )
+        card = _rows_by(
+            _html_tables((out / store / "04_satisfaction_loyalty.html").read_text(encoding="utf-8")),
+            t("goals.column.status", lang),
+            t("goals.column.indicator", lang),
+        )
+        mine = next(v for k, v in league.items() if k.split(" ")[0] == store)
+        for r in rows.to_dict("records"):
+            code, label = r["indicator"], indicator_label(r["indicator"], lang)
+            shown = value_text(r["value"], r["unit"], lang)
+            symbol = {"met": "✓", "not_met": "✗"}.get(r["verdict"], "")
+            # the workbook
+            cell = current.loc[(current[col["store_id"]] == store) & (current[col["kpi_code"]] == code)].iloc[0]
+            assert cell[col["verdict"]] == t(f"indicators.verdict.{r['verdict']}", lang), (store, code)
+            assert (pd.isna(r["value"]) and pd.isna(cell[col["value"]])) or abs(cell[col["value"]] - r["value"]) < 0.006
+            # the scorecard of 04 (every indicator of the registry) and 03's indicator table (its complaint ones)
+            for table, value_col, verdict_col in (
+                (card, "goals.column.value", "goals.column.status"),
+                (audit, "indicators.column.value", "indicators.column.verdict"),
+            ):
+                if label not in table:
+                    assert table is audit, (store, code)
+                    continue
+                assert table[label][t(value_col, lang)] == shown, (store, code)
+                verdict = table[label][t(verdict_col, lang)]
+                assert verdict.startswith(symbol) if symbol else verdict[:1] not in "✓✗", (store, code, verdict)
+                in_audit += table is audit
+            # the chain overview's league table
+            league_cell = mine[indicator_header(code, lang)]
+            expected = "—" if pd.isna(r["value"]) else f"{r['value']:.1f}" + (f" {symbol}" if symbol else "")
+            assert league_cell == expected, (store, code, league_cell, expected)
+            checked += 1
+    assert checked >= 30 and in_audit >= 10
