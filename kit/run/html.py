@@ -79,6 +79,9 @@ body { font-family: "DejaVu Sans", "Noto Sans CJK SC", "Noto Sans SC", "Microsof
 img { max-width: 100% !important; height: auto; }
 @media print {
   .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child { display: block !important; }
+  /* JupyterLab keeps a whole output on one page: a long table would leave most of a page blank */
+  .jp-Cell, .jp-Cell-outputWrapper, .jp-Cell-inputWrapper, .jp-OutputArea, .jp-OutputArea-child,
+  .jp-OutputArea-output { break-inside: auto !important; }
   h1, h2, h3, h4, .jp-MarkdownCell { break-after: avoid; page-break-after: avoid; }
   .jp-OutputArea-output img { max-height: 170mm; width: auto !important; break-inside: avoid; }
   tr { break-inside: avoid; }
@@ -613,7 +616,7 @@ def index_html(
     if sheets:
         extras.append(f"<li>{esc(t('report.index.handouts', lang))} {' · '.join(sheets)}</li>")
     if pdf_info.get("message"):
-        extras.append(f"<li>{esc(t('report.index.pdf', lang))}: {esc(str(pdf_info['message']))}</li>")
+        extras.append(f"<li>{esc(t('report.index.pdf_line', lang, message=str(pdf_info['message'])))}</li>")
     for err in deliverables.get("errors") or []:
         extras.append(f'<li class="failed">{esc(str(err.get("step", "")))}: {esc(str(err.get("message", "")))}</li>')
     extra_html = f"<ul>{''.join(extras)}</ul>" if extras else ""
